@@ -1,0 +1,1 @@
+//! Sandboxed Rhai rule DSL.
