@@ -1,1 +1,28 @@
-//! triagekit core.
+//! triagekit: triage support tickets with admin-written rules, a text model and agent assignment.
+//!
+//! ```no_run
+//! use triagekit::{Engine, EngineOptions, Ticket};
+//! let engine = Engine::from_paths("fixtures/rules/helpdesk.rhai".as_ref(), None, None, EngineOptions::default())?;
+//! let ticket = Ticket::from_json(r#"{"id": "1", "subject": "VPN is down", "channel": "email"}"#)?;
+//! let decision = engine.triage(&ticket)?;
+//! println!("{}", serde_json::to_string(&decision).unwrap());
+//! # Ok::<(), triagekit::TriageError>(())
+//! ```
+
+pub mod assign;
+mod combine;
+mod decision;
+mod engine;
+mod error;
+mod options;
+mod stats;
+mod ticket;
+
+pub use decision::{Decision, ModelTrace, Trace};
+pub use engine::Engine;
+pub use error::{Result, TriageError};
+pub use options::EngineOptions;
+pub use stats::{LatencyStats, RuleStats, StatsSnapshot};
+pub use ticket::Ticket;
+pub use triagekit_model as model;
+pub use triagekit_rules as rules;

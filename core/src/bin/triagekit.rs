@@ -1,1 +1,8 @@
-fn main() {}
+//! The `triagekit` command.
+
+#[path = "../cli/mod.rs"]
+mod cli;
+
+fn main() -> std::process::ExitCode {
+    cli::main()
+}

@@ -1,0 +1,61 @@
+//! The `triagekit` command line: rules check/test, triage, train, eval, predict.
+
+pub mod eval;
+pub mod predict;
+pub mod rules_cmd;
+pub mod train;
+pub mod triage;
+
+use std::io::BufRead;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Triage support tickets with rules, a text model and agent assignment.
+#[derive(Parser, Debug)]
+#[command(name = "triagekit", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Check or test a rule file.
+    #[command(subcommand)]
+    Rules(rules_cmd::RulesCommand),
+    /// Triage JSON Lines tickets from stdin; one decision per line on stdout.
+    Triage(triage::TriageArgs),
+    /// Train a model from labelled tickets.
+    Train(train::TrainArgs),
+    /// Evaluate a model on labelled tickets.
+    Eval(eval::EvalArgs),
+    /// Predict labels for JSON Lines tickets from stdin.
+    Predict(predict::PredictArgs),
+}
+
+/// Parses arguments and runs the chosen command.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match &cli.command {
+        Command::Rules(command) => rules_cmd::run(command),
+        Command::Triage(args) => triage::run(args),
+        Command::Train(args) => train::run(args),
+        Command::Eval(args) => eval::run(args),
+        Command::Predict(args) => predict::run(args),
+    }
+}
+
+/// Reads JSON Lines from `input`, yielding (1-based line number, line) and skipping blank lines.
+pub fn json_lines(input: impl BufRead) -> impl Iterator<Item = (usize, std::io::Result<String>)> {
+    input
+        .lines()
+        .enumerate()
+        .map(|(i, line)| (i + 1, line))
+        .filter(|(_, line)| line.as_ref().map_or(true, |l| !l.trim().is_empty()))
+}
+
+/// The error object written in place of a result for a bad input line.
+pub fn error_line(line: usize, code: &str, message: &str) -> String {
+    serde_json::json!({ "line": line, "error": { "code": code, "message": message } }).to_string()
+}

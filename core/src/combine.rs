@@ -1,0 +1,169 @@
+//! One ticket through model, rules and assignment, on a single snapshot.
+
+use triagekit_model::{HeadPrediction, Prediction};
+use triagekit_rules::{HeadView, ModelView, RulesOutcome};
+
+use crate::assign::{assign, AssignRequest, Strategy};
+use crate::decision::{Decision, ModelTrace, Trace};
+use crate::engine::Snapshot;
+use crate::error::Result;
+use crate::ticket::Ticket;
+
+/// Head names that, when a model has them, fill the decision fields rules left empty.
+const CATEGORY_HEAD: &str = "category";
+const PRIORITY_HEAD: &str = "priority";
+const GROUP_HEAD: &str = "group";
+
+pub(crate) fn combine(snapshot: &Snapshot, ticket: &Ticket, commit: bool) -> Result<Decision> {
+    let prediction = snapshot.model.as_ref().map(|model| model.predict(&ticket.text(), snapshot.options.top_k));
+    let model_view = model_view(snapshot, prediction.as_ref());
+    let outcome = snapshot.rules.evaluate(&ticket.rule_view(), &model_view)?;
+
+    let mut decision = Decision {
+        ticket_id: ticket.id.clone(),
+        tags: dedup(&outcome.tags),
+        needs_review: outcome.needs_review,
+        review_reason: outcome.review_reason.clone(),
+        trace: Trace {
+            rules_version: snapshot.rules.version().to_string(),
+            model_version: snapshot.model.as_ref().map(|m| m.version().to_string()),
+            roster_version: snapshot.roster.version().to_string(),
+            model: prediction.as_ref().map(model_trace).unwrap_or_default(),
+            stopped_by: outcome.stopped_by.clone(),
+            ..Trace::default()
+        },
+        ..Decision::default()
+    };
+    let category_head = prediction.as_ref().and_then(|p| primary_head(p));
+    decision.confidence = category_head.map(|h| f64::from(h.confidence));
+
+    let sources = &mut decision.trace.sources;
+    decision.category = pick_field("category", &outcome, outcome.category.as_ref(), category_head, sources);
+    decision.priority =
+        pick_field("priority", &outcome, outcome.priority.as_ref(), head(prediction.as_ref(), PRIORITY_HEAD), sources);
+    decision.group = pick_field("group", &outcome, outcome.group.as_ref(), head(prediction.as_ref(), GROUP_HEAD), sources);
+    if decision.group.is_none() {
+        if let Some(default) = &snapshot.options.default_group {
+            decision.group = Some(default.clone());
+            sources.insert("group".into(), "default".into());
+        }
+    }
+
+    apply_review_threshold(snapshot, &mut decision, category_head);
+
+    if let Some(group) = decision.group.clone() {
+        let request = AssignRequest {
+            group: &group,
+            channel: &ticket.channel,
+            at: ticket.created_at.unwrap_or_else(jiff::Timestamp::now),
+            required_skills: &outcome.required_skills,
+            preferred_skills: &outcome.preferred_skills,
+            strategy: outcome.strategy.as_deref().and_then(Strategy::parse),
+            agent: outcome.agent.as_deref(),
+            commit,
+        };
+        decision.trace.assignment = assign(&snapshot.roster, &request);
+        decision.agent = decision.trace.assignment.agent.clone();
+        if let Some(agent) = &decision.agent {
+            let source = if outcome.agent.is_some() { rule_source("agent", &outcome) } else { "assignment".into() };
+            decision.trace.sources.insert("agent".into(), source);
+        }
+    } else {
+        decision.trace.assignment.explanation = "no group chosen: no rule set one and no default group".into();
+    }
+    decision.trace.rules = outcome.trace;
+    Ok(decision)
+}
+
+/// A category the model guessed below its threshold goes to the review queue instead of a team.
+fn apply_review_threshold(snapshot: &Snapshot, decision: &mut Decision, category_head: Option<&HeadPrediction>) {
+    let from_model = decision.trace.sources.get("category").is_some_and(|s| s == "model");
+    let (Some(head), true) = (category_head, from_model) else { return };
+    let threshold = snapshot.options.threshold_for(&head.label);
+    if f64::from(head.confidence) >= threshold {
+        return;
+    }
+    decision.needs_review = true;
+    decision.review_reason = Some(format!(
+        "model confidence {:.2} for {:?} is below the threshold {:.2}",
+        head.confidence, head.label, threshold
+    ));
+    decision.group = Some(snapshot.options.review_queue.clone());
+    decision.trace.sources.insert("group".into(), "review".into());
+}
+
+fn pick_field(
+    field: &str,
+    outcome: &RulesOutcome,
+    from_rules: Option<&String>,
+    from_model: Option<&HeadPrediction>,
+    sources: &mut std::collections::BTreeMap<String, String>,
+) -> Option<String> {
+    if let Some(value) = from_rules {
+        sources.insert(field.into(), rule_source(field, outcome));
+        return Some(value.clone());
+    }
+    let head = from_model?;
+    sources.insert(field.into(), "model".into());
+    Some(head.label.clone())
+}
+
+/// Names the last rule that set `field`, since later rules override earlier ones.
+fn rule_source(field: &str, outcome: &RulesOutcome) -> String {
+    outcome
+        .trace
+        .iter()
+        .rev()
+        .find(|rule| rule.actions.iter().any(|a| a.field == field))
+        .map(|rule| format!("rule:{}", rule.rule))
+        .unwrap_or_else(|| "rule".into())
+}
+
+fn primary_head(prediction: &Prediction) -> Option<&HeadPrediction> {
+    head(Some(prediction), CATEGORY_HEAD).or_else(|| prediction.heads.first())
+}
+
+fn head<'p>(prediction: Option<&'p Prediction>, name: &str) -> Option<&'p HeadPrediction> {
+    prediction?.heads.iter().find(|h| h.head == name)
+}
+
+fn model_view(snapshot: &Snapshot, prediction: Option<&Prediction>) -> ModelView {
+    let Some(prediction) = prediction else { return ModelView::default() };
+    let mut heads: Vec<HeadView> = prediction
+        .heads
+        .iter()
+        .map(|h| HeadView {
+            name: h.head.clone(),
+            label: h.label.clone(),
+            confidence: f64::from(h.confidence),
+            top: h.top.iter().map(|(l, s)| (l.clone(), f64::from(*s))).collect(),
+        })
+        .collect();
+    // Rules read `model.category` from heads[0]: put the category head first.
+    if let Some(pos) = heads.iter().position(|h| h.name == CATEGORY_HEAD) {
+        heads.swap(0, pos);
+    }
+    ModelView {
+        loaded: true,
+        version: snapshot.model.as_ref().map(|m| m.version().to_string()).unwrap_or_default(),
+        heads,
+    }
+}
+
+fn model_trace(prediction: &Prediction) -> Vec<ModelTrace> {
+    prediction
+        .heads
+        .iter()
+        .map(|h| ModelTrace {
+            head: h.head.clone(),
+            label: h.label.clone(),
+            confidence: f64::from(h.confidence),
+            top: h.top.iter().map(|(l, s)| (l.clone(), f64::from(*s))).collect(),
+        })
+        .collect()
+}
+
+fn dedup(tags: &[String]) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    tags.iter().filter(|t| seen.insert(t.as_str())).cloned().collect()
+}
