@@ -15,6 +15,8 @@ mod decision;
 mod engine;
 mod error;
 mod options;
+mod prometheus;
+mod state;
 mod stats;
 mod ticket;
 
@@ -22,6 +24,7 @@ pub use decision::{Decision, ModelTrace, Trace};
 pub use engine::Engine;
 pub use error::{Result, TriageError};
 pub use options::EngineOptions;
+pub use state::{load_rules, EngineState};
 pub use stats::{LatencyStats, RuleStats, StatsSnapshot};
 pub use ticket::Ticket;
 pub use triagekit_model as model;

@@ -194,6 +194,15 @@ impl Agent {
         self.last_assigned.load(Ordering::Relaxed)
     }
 
+    fn load_value(&self) -> Value {
+        let mut map = serde_json::Map::new();
+        map.insert("total".into(), self.load().into());
+        for ((channel, _), load) in self.channel_caps.iter().zip(&self.channel_loads) {
+            map.insert(channel.clone(), load.load(Ordering::Acquire).into());
+        }
+        Value::Object(map)
+    }
+
     /// Frees one unit of capacity, never going below zero.
     fn release(&self, channel: Option<&str>) {
         let _ = self.load.fetch_update(Ordering::AcqRel, Ordering::Acquire, |l| l.checked_sub(1));
@@ -230,6 +239,8 @@ impl Group {
 #[derive(Debug)]
 pub struct Roster {
     version: String,
+    /// The document the roster was built from; exported with live loads and presence.
+    source: Value,
     agents: Vec<Agent>,
     index: HashMap<String, usize>,
     groups: BTreeMap<String, Group>,
@@ -240,6 +251,7 @@ impl Default for Roster {
     fn default() -> Self {
         Roster {
             version: "empty".into(),
+            source: serde_json::json!({"agents": []}),
             agents: Vec::new(),
             index: HashMap::new(),
             groups: BTreeMap::new(),
@@ -268,7 +280,7 @@ impl Roster {
     pub fn from_value(value: Value) -> Result<Roster> {
         let version = xxhash_version(&value);
         let file: RosterFile =
-            serde_json::from_value(value).map_err(|e| TriageError::InvalidRoster(e.to_string()))?;
+            serde_json::from_value(value.clone()).map_err(|e| TriageError::InvalidRoster(e.to_string()))?;
         let mut agents = Vec::with_capacity(file.agents.len());
         let mut index = HashMap::new();
         for spec in file.agents {
@@ -290,12 +302,34 @@ impl Roster {
                 groups.entry(group.clone()).or_insert_with(|| new_group(Strategy::default())).members.push(position);
             }
         }
-        Ok(Roster { version: file.version.unwrap_or(version), agents, index, groups, sequence: AtomicU64::new(0) })
+        Ok(Roster {
+            version: file.version.unwrap_or(version),
+            source: value,
+            agents,
+            index,
+            groups,
+            sequence: AtomicU64::new(0),
+        })
     }
 
     /// The roster's version: the file's `version` key, or a hash of its content.
     pub fn version(&self) -> &str {
         &self.version
+    }
+
+    /// The roster as JSON, with each agent's current load and presence, so it can be saved or
+    /// shipped to another process and loaded back to the same state.
+    pub fn to_value(&self) -> Value {
+        let mut value = self.source.clone();
+        if let Some(Value::Array(agents)) = value.get_mut("agents") {
+            for (spec, agent) in agents.iter_mut().zip(&self.agents) {
+                if let Value::Object(spec) = spec {
+                    spec.insert("load".into(), agent.load_value());
+                    spec.insert("presence".into(), serde_json::json!(agent.presence()));
+                }
+            }
+        }
+        value
     }
 
     /// All agents in roster order.
@@ -411,19 +445,21 @@ fn parse_capacity(value: &Value) -> std::result::Result<(u32, Vec<(String, u32)>
     }
 }
 
-/// `load` is a number, or per channel `{"chat": 1, "email": 3}` (the total is their sum).
+/// `load` is a number, or per channel `{"chat": 1, "email": 3}` (the total is their sum unless
+/// a `"total"` key gives it, as exported rosters do).
 fn parse_load(value: &Value) -> std::result::Result<(u32, HashMap<String, u32>), String> {
     match value {
         Value::Null => Ok((0, HashMap::new())),
         Value::Object(map) => {
             let mut per_channel = HashMap::new();
-            let mut total = 0u32;
-            for (channel, n) in map {
+            let mut sum = 0u32;
+            for (channel, n) in map.iter().filter(|(k, _)| k.as_str() != "total") {
                 let n = count(n, &format!("load.{channel}"))?;
-                total = total.saturating_add(n);
+                sum = sum.saturating_add(n);
                 per_channel.insert(channel.to_ascii_lowercase(), n);
             }
-            Ok((total, per_channel))
+            let total = map.get("total").map(|t| count(t, "load.total")).transpose()?.unwrap_or(sum);
+            Ok((total.max(sum), per_channel))
         }
         other => Ok((count(other, "load")?, HashMap::new())),
     }

@@ -1,0 +1,36 @@
+//! End-to-end triage (model + 30 rules + assignment): one ticket, and batches on 1 and 2 threads.
+
+use std::sync::Arc;
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use triagekit_benches::{fixture_engine, fixture_model, generated_tickets};
+
+fn triage(c: &mut Criterion) {
+    let engine = fixture_engine(Some(Arc::new(fixture_model())));
+    let tickets = generated_tickets(10_000);
+
+    let mut single = c.benchmark_group("triage");
+    single.throughput(Throughput::Elements(1));
+    let mut i = 0;
+    single.bench_function("single_ticket", |b| {
+        b.iter(|| {
+            i = (i + 1) % tickets.len();
+            engine.triage(&tickets[i])
+        })
+    });
+    single.finish();
+
+    let mut batch = c.benchmark_group("triage_batch");
+    batch.sample_size(10);
+    batch.throughput(Throughput::Elements(tickets.len() as u64));
+    for threads in [1, 2] {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap_or_else(|e| panic!("{e}"));
+        batch.bench_with_input(BenchmarkId::new("10k_tickets_threads", threads), &threads, |b, _| {
+            b.iter(|| pool.install(|| engine.triage_batch(&tickets)))
+        });
+    }
+    batch.finish();
+}
+
+criterion_group!(benches, triage);
+criterion_main!(benches);

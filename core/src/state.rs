@@ -1,0 +1,59 @@
+//! An engine as plain data, so hosts can pickle it to Dask/Spark/Ray workers or save it.
+
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use triagekit_model::Model;
+use triagekit_rules::{RuleOptions, RuleSet};
+
+use crate::assign::Roster;
+use crate::engine::Engine;
+use crate::error::Result;
+use crate::options::EngineOptions;
+
+/// Everything needed to rebuild an engine elsewhere: rule sources, model bytes, roster, options.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct EngineState {
+    /// Rule sources as `(file name, source)`, in evaluation order.
+    pub rules: Vec<(String, String)>,
+    /// The model file's bytes, if a model is loaded.
+    pub model: Option<Vec<u8>>,
+    /// The roster JSON with current loads and presence.
+    pub roster: serde_json::Value,
+    /// Engine options.
+    pub options: EngineOptions,
+}
+
+impl Engine {
+    /// Captures the engine's current rules, model, roster and options.
+    pub fn export_state(&self) -> EngineState {
+        EngineState {
+            rules: self.rules().sources().to_vec(),
+            model: self.model().map(|m| m.to_bytes()),
+            roster: self.roster().to_value(),
+            options: self.options(),
+        }
+    }
+
+    /// Rebuilds an engine from captured state; stats start from zero.
+    pub fn from_state(state: EngineState) -> Result<Engine> {
+        let rule_options = RuleOptions { strict: state.options.strict_rules, ..RuleOptions::default() };
+        let rules = RuleSet::compile_sources(&state.rules, rule_options)?;
+        let model = state.model.as_deref().map(Model::from_bytes).transpose()?.map(Arc::new);
+        let roster = Roster::from_value(state.roster)?;
+        Engine::new(rules, model, Some(roster), state.options)
+    }
+}
+
+/// Loads rules from a path when one exists there, else compiles the text itself as a rule source;
+/// bindings accept either in one argument.
+pub fn load_rules(path_or_source: &str, strict: bool) -> Result<RuleSet> {
+    let options = RuleOptions { strict, ..RuleOptions::default() };
+    let path = std::path::Path::new(path_or_source);
+    let looks_like_path = !path_or_source.contains('\n') && path_or_source.len() < 4096;
+    if looks_like_path && path.exists() {
+        Ok(RuleSet::load(path, options)?)
+    } else {
+        Ok(RuleSet::compile(path_or_source, "<string>", options)?)
+    }
+}
