@@ -1,0 +1,242 @@
+//! The `rule "name" [stop] [when <condition>] { actions }` custom syntax.
+
+use std::collections::HashMap;
+
+use rhai::{
+    ASTNode, Dynamic, Engine, EvalAltResult, EvalContext, Expr, Expression, ImmutableString, LexError,
+    Position, Stmt, AST,
+};
+
+use crate::actions::StopSignal;
+use crate::error::RuleError;
+use crate::outcome::RuleTrace;
+use crate::state::{self, compile_regex, RegexMap};
+use crate::RuleInfo;
+
+/// The keyword that starts a rule.
+pub(crate) const KEYWORD: &str = "rule";
+
+/// Token of the uncatchable error that aborts the script when a rule fails in strict mode.
+#[derive(Clone)]
+pub(crate) struct StrictAbort;
+
+/// Picks the next token of a rule; see README for the grammar.
+fn parse_step(symbols: &[ImmutableString], look_ahead: &str, state: &mut Dynamic) -> Result<Option<ImmutableString>, rhai::ParseError> {
+    // symbols[1] is the user's rule name, so only positions, never values, are matched there.
+    let next = match symbols.len() {
+        1 => "$string$",
+        2 | 3 if symbols.len() == 2 || symbols[2] == "stop" => match look_ahead {
+            "stop" if symbols.len() == 2 => "stop",
+            "when" => "when",
+            "{" => "$block$",
+            _ => {
+                return Err(LexError::ImproperSymbol(
+                    look_ahead.to_owned(),
+                    format!("expected 'stop', 'when' or '{{' after rule \"{}\", found '{look_ahead}'", symbols[1]),
+                )
+                .into_err(Position::NONE))
+            }
+        },
+        _ => match symbols.last().map(ImmutableString::as_str) {
+            Some("when") => "$expr$",
+            Some("$expr$") => "$block$",
+            _ => {
+                *state = Dynamic::from_bool(symbols.get(2).is_some_and(|s| s == "stop"));
+                return Ok(None);
+            }
+        },
+    };
+    Ok(Some(next.into()))
+}
+
+/// Registers the rule syntax; `strict` and `limit` come from the rule set's options.
+pub(crate) fn register(engine: &mut Engine, strict: bool, limit: u64) {
+    engine.register_custom_syntax_with_state_raw(KEYWORD, parse_step, false, move |ctx, inputs, st| {
+        run_rule(ctx, inputs, st, strict, limit)
+    });
+}
+
+/// How a rule's run ended.
+enum End {
+    Done,
+    Stop,
+    Failed(RuleError),
+}
+
+fn run_rule(ctx: &mut EvalContext, inputs: &[Expression], st: &Dynamic, strict: bool, limit: u64) -> Result<Dynamic, Box<EvalAltResult>> {
+    let name = inputs.first().and_then(|e| e.get_string_value()).unwrap_or_default();
+    let stop_flag = st.as_bool().unwrap_or(false);
+    // Each rule gets its own operation budget.
+    ctx.global_runtime_state_mut().num_operations = 0;
+    state::with(|s| {
+        s.outcome.trace.push(RuleTrace::new(name));
+        s.in_rule = true;
+    });
+
+    let end = match run_body(ctx, inputs) {
+        Ok(()) => End::Done,
+        Err(e) => match classify(&e, name, limit) {
+            Ok(()) => End::Done,
+            Err(None) => End::Stop,
+            Err(Some(err)) => End::Failed(err),
+        },
+    };
+    ctx.global_runtime_state_mut().num_operations = 0;
+
+    state::with(|s| {
+        s.in_rule = false;
+        let matched = s.outcome.trace.last().is_some_and(|t| t.matched);
+        match end {
+            End::Failed(err) => {
+                if let Some(t) = s.outcome.trace.last_mut() {
+                    t.error = Some(err.to_string());
+                }
+                if strict {
+                    s.pending = Some(err);
+                    return Err(abort(StrictAbort));
+                }
+                Ok(Dynamic::UNIT)
+            }
+            End::Stop => {
+                s.outcome.stopped_by = Some(name.to_owned());
+                Err(abort(StopSignal))
+            }
+            End::Done if stop_flag && matched => {
+                s.outcome.stopped_by = Some(name.to_owned());
+                Err(abort(StopSignal))
+            }
+            End::Done => Ok(Dynamic::UNIT),
+        }
+    })
+}
+
+fn abort<T: Clone + Send + Sync + 'static>(token: T) -> Box<EvalAltResult> {
+    Box::new(EvalAltResult::ErrorTerminated(Dynamic::from(token), Position::NONE))
+}
+
+fn run_body(ctx: &mut EvalContext, inputs: &[Expression]) -> Result<(), Box<EvalAltResult>> {
+    let (cond, block) = match inputs {
+        [_, cond, block] => (Some(cond), block),
+        [_, block] => (None, block),
+        _ => return Err(state::runtime("malformed rule")),
+    };
+    if let Some(cond) = cond {
+        let v = ctx.eval_expression_tree(cond)?;
+        // A missing field (`()`) counts as false: tickets often lack optional fields.
+        let hit = if v.is_unit() {
+            false
+        } else {
+            v.as_bool().map_err(|t| {
+                Box::new(EvalAltResult::ErrorMismatchDataType("bool".into(), t.into(), cond.position()))
+            })?
+        };
+        if !hit {
+            return Ok(());
+        }
+    }
+    state::with(|s| {
+        if let Some(t) = s.outcome.trace.last_mut() {
+            t.matched = true;
+        }
+    });
+    ctx.eval_expression_tree(block).map(drop)
+}
+
+/// Maps a Rhai error to: `Ok` (not an error, e.g. `return`), `Err(None)` (stop requested)
+/// or `Err(Some(error))`.
+pub(crate) fn classify(e: &EvalAltResult, rule: &str, limit: u64) -> Result<(), Option<RuleError>> {
+    let inner = e.unwrap_inner();
+    let rule = rule.to_owned();
+    let err = match inner {
+        EvalAltResult::Return(..) => return Ok(()),
+        EvalAltResult::ErrorTerminated(t, _) if t.is::<StopSignal>() => return Err(None),
+        EvalAltResult::ErrorTooManyOperations(_) => RuleError::OperationLimit { rule, limit },
+        EvalAltResult::ErrorStackOverflow(_)
+        | EvalAltResult::ErrorDataTooLarge(..)
+        | EvalAltResult::ErrorTooManyVariables(_)
+        | EvalAltResult::ErrorTooManyModules(_) => {
+            RuleError::Limit { rule, message: strip_position(inner.to_string(), inner.position()) }
+        }
+        _ => {
+            let pos = if e.position().is_none() { inner.position() } else { e.position() };
+            RuleError::Runtime {
+                rule,
+                message: strip_position(e.to_string(), e.position()),
+                line: pos.line(),
+                column: pos.position(),
+            }
+        }
+    };
+    Err(Some(err))
+}
+
+/// Rhai appends " (line L, position C)"; the location lives in separate fields instead.
+fn strip_position(mut msg: String, pos: Position) -> String {
+    if let (Some(l), Some(c)) = (pos.line(), pos.position()) {
+        let suffix = format!(" (line {l}, position {c})");
+        if msg.ends_with(&suffix) {
+            msg.truncate(msg.len() - suffix.len());
+        }
+    }
+    msg
+}
+
+/// Reads the rules of one compiled file, checking they are top-level and uniquely named,
+/// and precompiles the regex literals passed to `matches`.
+pub(crate) fn inspect(
+    ast: &AST,
+    file: &str,
+    rules: &mut Vec<RuleInfo>,
+    seen: &mut HashMap<String, ()>,
+    regexes: &mut RegexMap,
+) -> Result<(), RuleError> {
+    let mut top = Vec::new();
+    for stmt in ast.statements() {
+        if let Stmt::Expr(e) = stmt {
+            if let Expr::Custom(c, pos) = &**e {
+                if c.tokens.first().is_some_and(|t| t == KEYWORD) {
+                    top.push(*pos);
+                    let name = match c.inputs.first() {
+                        Some(Expr::StringConstant(s, _)) => s.to_string(),
+                        _ => String::new(),
+                    };
+                    let line = pos.line().unwrap_or(0);
+                    if name.trim().is_empty() {
+                        return Err(RuleError::Invalid { file: file.to_owned(), line, message: "rule name must not be empty".into() });
+                    }
+                    if seen.insert(name.clone(), ()).is_some() {
+                        return Err(RuleError::DuplicateRule { file: file.to_owned(), line, name });
+                    }
+                    let stop = c.tokens.get(2).is_some_and(|t| t == "stop");
+                    rules.push(RuleInfo { name, order: rules.len(), stop, file: file.to_owned(), line });
+                }
+            }
+        }
+    }
+    let mut nested = None;
+    ast.walk(&mut |path: &[ASTNode]| {
+        match path.last() {
+            Some(ASTNode::Expr(Expr::Custom(c, pos))) if c.tokens.first().is_some_and(|t| t == KEYWORD) => {
+                if !top.contains(pos) || path.len() > 2 {
+                    nested = Some(*pos);
+                    return false;
+                }
+            }
+            Some(ASTNode::Expr(Expr::FnCall(f, _))) if f.name == "matches" && f.args.len() == 2 => {
+                if let Expr::StringConstant(p, _) = &f.args[1] {
+                    regexes.entry(p.to_string()).or_insert_with(|| compile_regex(p));
+                }
+            }
+            _ => {}
+        }
+        true
+    });
+    if let Some(pos) = nested {
+        return Err(RuleError::Invalid {
+            file: file.to_owned(),
+            line: pos.line().unwrap_or(0),
+            message: "a rule must be written at the top level of the file, not inside a function, block or another rule".into(),
+        });
+    }
+    Ok(())
+}

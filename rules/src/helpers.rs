@@ -1,0 +1,243 @@
+//! Helper functions for conditions: text search, regex, priority matrix, business hours.
+
+use rhai::{Array, Dynamic, Engine, EvalAltResult, FuncRegistration, ImmutableString, INT};
+
+use crate::state::{self, runtime};
+
+type Res<T> = Result<T, Box<EvalAltResult>>;
+
+/// A haystack prepared once per `contains_*` call.
+enum Hay<'a> {
+    /// Already lower-cased (the ticket's own text, lowered once per ticket).
+    Lower(&'a str),
+    /// ASCII: compare case-insensitively in place, no allocation.
+    Ascii(&'a str),
+    /// Other Unicode text, lower-cased once for this call.
+    Unicode(String),
+}
+
+impl Hay<'_> {
+    fn contains(&self, needle: &str) -> bool {
+        if needle.is_empty() {
+            return false;
+        }
+        match self {
+            Hay::Lower(h) => with_lower(needle, |n| h.contains(n)),
+            Hay::Unicode(h) => with_lower(needle, |n| h.contains(n)),
+            Hay::Ascii(h) => {
+                if needle.is_ascii() {
+                    ascii_icontains(h.as_bytes(), needle.as_bytes())
+                } else {
+                    // Some non-ASCII letters lower-case to ASCII (e.g. the Kelvin sign).
+                    with_lower(needle, |n| n.is_ascii() && ascii_icontains(h.as_bytes(), n.as_bytes()))
+                }
+            }
+        }
+    }
+}
+
+/// Calls `f` with the lower-cased needle, allocating only when lowering changes it.
+fn with_lower<R>(needle: &str, f: impl FnOnce(&str) -> R) -> R {
+    // Non-ASCII needles are rare in rules, so they simply always take the Unicode path.
+    if needle.is_ascii() && !needle.bytes().any(|b| b.is_ascii_uppercase()) {
+        f(needle)
+    } else {
+        f(&needle.to_lowercase())
+    }
+}
+
+fn ascii_icontains(hay: &[u8], needle: &[u8]) -> bool {
+    if needle.len() > hay.len() {
+        return false;
+    }
+    let first = needle[0].to_ascii_lowercase();
+    let last_start = hay.len() - needle.len();
+    let mut i = 0;
+    while i <= last_start {
+        if hay[i].to_ascii_lowercase() == first && hay[i..i + needle.len()].eq_ignore_ascii_case(needle) {
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
+
+/// Runs `f` on the prepared haystack; `()` (a missing field) counts as "no match".
+fn with_hay(text: &Dynamic, f: impl FnOnce(&Hay) -> Res<bool>) -> Res<bool> {
+    if text.is_unit() {
+        return Ok(false);
+    }
+    let s = text
+        .read_lock::<ImmutableString>()
+        .ok_or_else(|| runtime(format!("expected text (a string), found {}", text.type_name())))?;
+    let ticket = state::with(|st| st.ticket.clone());
+    let hay = match ticket.as_ref().and_then(|t| t.lower_of(&s)) {
+        Some(lower) => Hay::Lower(lower),
+        None if s.is_ascii() => Hay::Ascii(s.as_str()),
+        None => Hay::Unicode(s.to_lowercase()),
+    };
+    f(&hay)
+}
+
+fn needle(d: &Dynamic) -> Res<rhai::ImmutableString> {
+    d.read_lock::<ImmutableString>()
+        .map(|s| s.clone())
+        .ok_or_else(|| runtime(format!("search words must be strings, found {}", d.type_name())))
+}
+
+fn contains_any(text: Dynamic, words: Array) -> Res<bool> {
+    with_hay(&text, |hay| {
+        for w in &words {
+            if hay.contains(&needle(w)?) {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    })
+}
+
+fn contains_all(text: Dynamic, words: Array) -> Res<bool> {
+    with_hay(&text, |hay| {
+        let mut any = false;
+        for w in &words {
+            let w = needle(w)?;
+            if w.is_empty() {
+                continue;
+            }
+            if !hay.contains(&w) {
+                return Ok(false);
+            }
+            any = true;
+        }
+        Ok(any)
+    })
+}
+
+fn matches(text: Dynamic, pattern: &str) -> Res<bool> {
+    if text.is_unit() {
+        return Ok(false);
+    }
+    let s = text
+        .read_lock::<ImmutableString>()
+        .ok_or_else(|| runtime(format!("matches: expected text (a string), found {}", text.type_name())))?;
+    state::with(|st| st.regex(pattern).map(|re| re.is_match(&s))).map_err(runtime)
+}
+
+/// ServiceNow's default impact x urgency matrix (1 = high .. 3 = low).
+pub fn priority_matrix(impact: i64, urgency: i64) -> Option<&'static str> {
+    const M: [[&str; 3]; 3] = [["P1", "P2", "P3"], ["P2", "P3", "P4"], ["P3", "P4", "P5"]];
+    let i = usize::try_from(impact.checked_sub(1)?).ok()?;
+    let u = usize::try_from(urgency.checked_sub(1)?).ok()?;
+    M.get(i)?.get(u).copied()
+}
+
+fn level(what: &str, v: &Dynamic) -> Res<INT> {
+    if v.is_unit() {
+        return Err(runtime(format!("priority_matrix: {what} is missing (())")));
+    }
+    v.as_int().map_err(|t| runtime(format!("priority_matrix: {what} must be an integer 1..3, found {t}")))
+}
+
+fn priority_matrix_fn(impact: Dynamic, urgency: Dynamic) -> Res<ImmutableString> {
+    let (i, u) = (level("impact", &impact)?, level("urgency", &urgency)?);
+    priority_matrix(i, u)
+        .map(Into::into)
+        .ok_or_else(|| runtime(format!("priority_matrix: impact and urgency must be 1..3, got ({i}, {u})")))
+}
+
+/// Parses "HH:MM" into minutes since midnight; "24:00" is allowed as an end time.
+fn hhmm(s: &str) -> Res<u32> {
+    let bad = || runtime(format!("expected a time like \"09:00\", got {s:?}"));
+    let (h, m) = s.trim().split_once(':').ok_or_else(bad)?;
+    let (h, m): (u32, u32) = (h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
+    if m >= 60 || h > 24 || (h == 24 && m != 0) {
+        return Err(bad());
+    }
+    Ok(h * 60 + m)
+}
+
+const DAY_FULL: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+
+/// Weekday index (0 = Monday) from a name or a prefix of at least three letters.
+fn day(s: &str) -> Res<u32> {
+    let l = s.trim().to_ascii_lowercase();
+    DAY_FULL
+        .iter()
+        .position(|d| l.len() >= 3 && d.starts_with(&l))
+        .map(|i| i as u32)
+        .ok_or_else(|| runtime(format!("unknown weekday {s:?} (use Mon, Tue, ... Sun)")))
+}
+
+/// Parses "Mon-Fri", "Sat,Sun", "Fri-Mon" or "Mon-Wed,Fri" into a bit set (bit 0 = Monday).
+fn day_set(spec: &str) -> Res<u8> {
+    let mut set = 0u8;
+    for part in spec.split(',').filter(|p| !p.trim().is_empty()) {
+        match part.split_once('-') {
+            Some((a, b)) => {
+                let (a, b) = (day(a)?, day(b)?);
+                let mut d = a;
+                loop {
+                    set |= 1 << d;
+                    if d == b {
+                        break;
+                    }
+                    d = (d + 1) % 7;
+                }
+            }
+            None => set |= 1 << day(part)?,
+        }
+    }
+    if set == 0 {
+        return Err(runtime(format!("no weekdays in {spec:?}")));
+    }
+    Ok(set)
+}
+
+fn timestamp(ts: &Dynamic) -> Res<jiff::Timestamp> {
+    if ts.is_unit() {
+        // A ticket without a creation time is being triaged as it arrives.
+        return Ok(jiff::Timestamp::now());
+    }
+    if let Some(t) = ts.read_lock::<jiff::Timestamp>() {
+        return Ok(*t);
+    }
+    if let Some(s) = ts.read_lock::<ImmutableString>() {
+        return s.parse().map_err(|e| runtime(format!("invalid timestamp {:?}: {e}", s.as_str())));
+    }
+    Err(runtime(format!("expected a timestamp, found {}", ts.type_name())))
+}
+
+fn within(ts: &Dynamic, tz: &str, days: Option<&str>, start: &str, end: &str) -> Res<bool> {
+    let zone = jiff::tz::TimeZone::get(tz).map_err(|e| runtime(format!("unknown time zone {tz:?}: {e}")))?;
+    let (start, end) = (hhmm(start)?, hhmm(end)?);
+    let local = timestamp(ts)?.to_zoned(zone);
+    let minute = u32::from(local.hour().unsigned_abs()) * 60 + u32::from(local.minute().unsigned_abs());
+    let in_time = if start <= end { start <= minute && minute < end } else { minute >= start || minute < end };
+    if !in_time {
+        return Ok(false);
+    }
+    match days {
+        None => Ok(true),
+        Some(spec) => {
+            let weekday = u32::from(local.weekday().to_monday_zero_offset().unsigned_abs());
+            Ok(day_set(spec)? & (1 << weekday) != 0)
+        }
+    }
+}
+
+/// Registers helper functions; those reading per-evaluation state or the clock are volatile
+/// so the optimiser never runs them at compile time.
+pub(crate) fn register(engine: &mut Engine) {
+    let vol = |name: &str| FuncRegistration::new(name).with_volatility(true);
+    vol("contains_any").register_into_engine(engine, contains_any);
+    vol("contains_all").register_into_engine(engine, contains_all);
+    vol("matches").register_into_engine(engine, matches);
+    engine.register_fn("priority_matrix", priority_matrix_fn);
+    vol("within_hours").register_into_engine(engine, |ts: Dynamic, tz: &str, start: &str, end: &str| {
+        within(&ts, tz, None, start, end)
+    });
+    vol("within_hours").register_into_engine(engine, |ts: Dynamic, tz: &str, days: &str, start: &str, end: &str| {
+        within(&ts, tz, Some(days), start, end)
+    });
+    vol("now").register_into_engine(engine, jiff::Timestamp::now);
+}

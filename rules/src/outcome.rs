@@ -1,0 +1,63 @@
+//! What rules decide about a ticket, plus the per-rule trace.
+
+use serde::{Deserialize, Serialize};
+
+/// The combined decision of all rules that ran for one ticket.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct RulesOutcome {
+    /// Category set by `set_category`; the last rule to set it wins.
+    pub category: Option<String>,
+    /// Priority `P1`..`P5` set by `set_priority`.
+    pub priority: Option<String>,
+    /// Group set by `set_group`.
+    pub group: Option<String>,
+    /// Agent set by `set_agent`.
+    pub agent: Option<String>,
+    /// Assignment strategy set by `set_strategy`.
+    pub strategy: Option<String>,
+    /// Tags added by `add_tag`/`add_tags`, in first-added order, without duplicates.
+    pub tags: Vec<String>,
+    /// Skills an agent must have (`require_skill`).
+    pub required_skills: Vec<String>,
+    /// Skills that rank agents higher (`prefer_skill`).
+    pub preferred_skills: Vec<String>,
+    /// Set by `needs_review`.
+    pub needs_review: bool,
+    /// Reasons given to `needs_review`, joined with "; ".
+    pub review_reason: Option<String>,
+    /// Name of the rule that stopped processing, if any.
+    pub stopped_by: Option<String>,
+    /// One entry per rule that ran, in order.
+    pub trace: Vec<RuleTrace>,
+}
+
+/// What one rule did for one ticket.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RuleTrace {
+    /// Rule name.
+    pub rule: String,
+    /// Whether the `when` condition was true (rules without `when` always match).
+    pub matched: bool,
+    /// Actions the rule took, in order.
+    pub actions: Vec<ActionRecord>,
+    /// The error that ended the rule early, if any.
+    pub error: Option<String>,
+    /// Lines written by `print`/`debug` while the rule ran.
+    pub output: Vec<String>,
+}
+
+/// One action taken by a rule: which outcome field it touched and the value.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionRecord {
+    /// Outcome field: `category`, `priority`, `group`, `agent`, `strategy`, `tag`,
+    /// `required_skill`, `preferred_skill`, `needs_review` or `stop`.
+    pub field: String,
+    /// The value set (the review reason for `needs_review`, empty for `stop`).
+    pub value: String,
+}
+
+impl RuleTrace {
+    pub(crate) fn new(rule: &str) -> Self {
+        RuleTrace { rule: rule.to_owned(), matched: false, actions: Vec::new(), error: None, output: Vec::new() }
+    }
+}

@@ -1,0 +1,145 @@
+//! Sandboxed engine construction, compilation, and the per-thread engine cache.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::{Arc, Weak};
+
+use rhai::module_resolvers::DummyModuleResolver;
+use rhai::{Engine, OptimizationLevel, Scope, AST};
+
+use crate::error::RuleError;
+use crate::state::{self, RegexMap};
+use crate::{actions, dsl, helpers, view, Inner, RuleInfo, RuleOptions};
+
+/// Rule sets cached per thread; hot reload swaps rule sets, so old ones must age out.
+const MAX_CACHED_RULESETS: usize = 4;
+
+/// A sandboxed engine with the DSL, views, actions and helpers registered.
+pub(crate) fn build_engine(opts: &RuleOptions) -> Engine {
+    let mut e = Engine::new();
+    e.set_optimization_level(OptimizationLevel::Full)
+        .set_max_operations(opts.max_operations_per_rule)
+        .set_max_call_levels(opts.max_call_depth)
+        .set_max_string_size(opts.max_string_size)
+        .set_max_array_size(opts.max_array_size)
+        .set_max_map_size(opts.max_map_size)
+        .set_module_resolver(DummyModuleResolver::new())
+        .disable_symbol("eval")
+        .disable_symbol("import");
+    // Script output belongs to the rule's trace; a library must never write to stdout.
+    e.on_print(|s| capture(s.to_owned()));
+    e.on_debug(|s, _, _| capture(s.to_owned()));
+    view::register(&mut e);
+    actions::register(&mut e);
+    helpers::register(&mut e);
+    dsl::register(&mut e, opts.strict, opts.max_operations_per_rule);
+    e
+}
+
+fn capture(line: String) {
+    state::with(|s| {
+        if let Ok(t) = s.current() {
+            t.output.push(line);
+        }
+    });
+}
+
+/// What compiling a rule set produces.
+pub(crate) struct Compiled {
+    pub ast: AST,
+    pub rules: Vec<RuleInfo>,
+    pub regexes: RegexMap,
+}
+
+/// Compiles each file separately (so positions are per file), checks it, then joins them.
+pub(crate) fn compile(engine: &Engine, sources: &[(String, String)]) -> Result<Compiled, RuleError> {
+    let mut out = Compiled { ast: AST::empty(), rules: Vec::new(), regexes: RegexMap::new() };
+    let mut seen = HashMap::new();
+    for (file, src) in sources {
+        let mut ast = engine.compile(src).map_err(|e| {
+            let pos = e.position();
+            RuleError::Syntax {
+                file: file.clone(),
+                line: pos.line().unwrap_or(0),
+                column: pos.position().unwrap_or(0),
+                message: e.err_type().to_string(),
+            }
+        })?;
+        ast.set_source(file.as_str());
+        dsl::inspect(&ast, file, &mut out.rules, &mut seen, &mut out.regexes)?;
+        out.ast.combine(ast);
+    }
+    Ok(out)
+}
+
+struct Cached {
+    id: u64,
+    owner: Weak<Inner>,
+    engine: Engine,
+    ast: AST,
+    scope: Scope<'static>,
+    last_used: u64,
+}
+
+thread_local! {
+    static ENGINES: RefCell<(u64, Vec<Cached>)> = const { RefCell::new((0, Vec::new())) };
+}
+
+/// Runs `f` with this thread's engine, AST and a cleared scope for `inner`.
+///
+/// Each thread compiles its own AST from source instead of cloning a shared one: shared
+/// `Arc`ed constants would make every thread bump the same reference counts.
+pub(crate) fn with_engine<R>(
+    inner: &Arc<Inner>,
+    f: impl FnOnce(&Engine, &AST, &mut Scope<'static>) -> R,
+) -> Result<R, RuleError> {
+    let mut f = Some(f);
+    let cached = ENGINES.try_with(|cell| {
+        let Ok(mut guard) = cell.try_borrow_mut() else { return None };
+        let (clock, list) = &mut *guard;
+        *clock += 1;
+        let now = *clock;
+        let idx = match list.iter().position(|c| c.id == inner.id) {
+            Some(i) => i,
+            None => {
+                list.retain(|c| c.owner.strong_count() > 0);
+                if list.len() >= MAX_CACHED_RULESETS {
+                    if let Some(lru) = (0..list.len()).min_by_key(|&i| list[i].last_used) {
+                        list.swap_remove(lru);
+                    }
+                }
+                let engine = build_engine(&inner.options);
+                let ast = match compile(&engine, &inner.sources) {
+                    Ok(c) => c.ast,
+                    Err(e) => return Some(Err(e)),
+                };
+                list.push(Cached { id: inner.id, owner: Arc::downgrade(inner), engine, ast, scope: Scope::new(), last_used: now });
+                list.len() - 1
+            }
+        };
+        let c = &mut list[idx];
+        c.last_used = now;
+        c.scope.clear();
+        f.take().map(|f| Ok(f(&c.engine, &c.ast, &mut c.scope)))
+    });
+    match (cached, f) {
+        (Ok(Some(r)), _) => r,
+        // Thread-local gone (thread exit) or busy: fall back to a one-off engine.
+        (_, Some(f)) => {
+            let engine = build_engine(&inner.options);
+            let ast = compile(&engine, &inner.sources)?.ast;
+            Ok(f(&engine, &ast, &mut Scope::new()))
+        }
+        (_, None) => Err(RuleError::Runtime {
+            rule: crate::error::TOP_LEVEL.into(),
+            message: "rule engine unavailable on this thread".into(),
+            line: None,
+            column: None,
+        }),
+    }
+}
+
+/// Number of rule sets cached on the calling thread (for tests of eviction).
+pub fn cached_rulesets_on_this_thread() -> usize {
+    ENGINES.try_with(|c| c.try_borrow().map_or(0, |g| g.1.len())).unwrap_or(0)
+}

@@ -1,0 +1,123 @@
+//! Per-thread scratch state of the evaluation in progress.
+//!
+//! Rhai native functions cannot borrow Rust locals, and with the `sync` feature they cannot
+//! capture `Rc` either; evaluation is synchronous on one thread, so a thread-local is the
+//! cheapest way for actions to reach the outcome being built.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use regex::Regex;
+use rhai::{EvalAltResult, Position};
+
+use crate::outcome::{ActionRecord, RuleTrace, RulesOutcome};
+use crate::view::TicketObj;
+
+/// Compiled regex or the compile error message, keyed by pattern.
+pub(crate) type RegexMap = HashMap<String, Result<Regex, String>>;
+
+/// Dynamic patterns per thread are bounded so a rule building patterns from ticket text
+/// cannot grow memory without limit.
+const MAX_THREAD_REGEXES: usize = 512;
+
+/// Upper bound on a compiled rule regex, so one pattern cannot take unbounded memory.
+pub(crate) const REGEX_SIZE_LIMIT: usize = 1 << 20;
+
+#[derive(Default)]
+pub(crate) struct EvalState {
+    pub outcome: RulesOutcome,
+    /// True while a rule body or condition runs; its trace is `outcome.trace.last()`.
+    pub in_rule: bool,
+    pub ticket: Option<TicketObj>,
+    /// Patterns compiled at load by the current rule set (cloned per thread on first use).
+    pub precompiled: Option<Arc<RegexMap>>,
+    /// Per-thread regex clones; a `Regex` clone gets its own match cache, so threads never share one.
+    pub regexes: RegexMap,
+    /// In strict mode, the error of the failing rule, taken by `evaluate`.
+    pub pending: Option<crate::RuleError>,
+}
+
+thread_local! {
+    static STATE: RefCell<EvalState> = RefCell::new(EvalState::default());
+}
+
+/// Runs `f` with the thread's evaluation state; callers never nest this.
+pub(crate) fn with<R>(f: impl FnOnce(&mut EvalState) -> R) -> R {
+    STATE.with(|s| f(&mut s.borrow_mut()))
+}
+
+/// Resets the state for a new ticket.
+pub(crate) fn begin(ticket: TicketObj, precompiled: Arc<RegexMap>, rules: usize) {
+    with(|s| {
+        s.outcome = RulesOutcome { trace: Vec::with_capacity(rules), ..RulesOutcome::default() };
+        s.in_rule = false;
+        s.ticket = Some(ticket);
+        s.pending = None;
+        s.precompiled = Some(precompiled);
+    });
+}
+
+/// Takes the finished outcome and drops per-ticket references.
+pub(crate) fn finish() -> (RulesOutcome, Option<crate::RuleError>) {
+    with(|s| {
+        s.in_rule = false;
+        s.ticket = None;
+        s.precompiled = None;
+        (std::mem::take(&mut s.outcome), s.pending.take())
+    })
+}
+
+impl EvalState {
+    /// The trace of the running rule, or an error when an action is used outside a rule.
+    pub(crate) fn current(&mut self) -> Result<&mut RuleTrace, Box<EvalAltResult>> {
+        match self.outcome.trace.last_mut() {
+            Some(t) if self.in_rule => Ok(t),
+            _ => Err(runtime("actions can only be used inside a rule")),
+        }
+    }
+
+    /// Records an action on the running rule and applies it to the outcome.
+    pub(crate) fn act(
+        &mut self,
+        field: &str,
+        value: &str,
+        apply: impl FnOnce(&mut RulesOutcome),
+    ) -> Result<(), Box<EvalAltResult>> {
+        self.current()?.actions.push(ActionRecord { field: field.to_owned(), value: value.to_owned() });
+        apply(&mut self.outcome);
+        Ok(())
+    }
+
+    /// The regex for `pattern`, compiled at most once per thread.
+    pub(crate) fn regex(&mut self, pattern: &str) -> Result<&Regex, String> {
+        if !self.regexes.contains_key(pattern) {
+            if self.regexes.len() >= MAX_THREAD_REGEXES {
+                self.regexes.clear();
+            }
+            let compiled = match self.precompiled.as_ref().and_then(|m| m.get(pattern)) {
+                Some(r) => r.clone(),
+                None => compile_regex(pattern),
+            };
+            self.regexes.insert(pattern.to_owned(), compiled);
+        }
+        match self.regexes.get(pattern) {
+            Some(Ok(r)) => Ok(r),
+            Some(Err(e)) => Err(e.clone()),
+            None => Err("regex cache miss".to_owned()),
+        }
+    }
+}
+
+/// Compiles a rule regex with a size cap, so a hostile pattern cannot eat memory.
+pub(crate) fn compile_regex(pattern: &str) -> Result<Regex, String> {
+    regex::RegexBuilder::new(pattern)
+        .size_limit(REGEX_SIZE_LIMIT)
+        .build()
+        .map_err(|e| format!("invalid regex {pattern:?}: {e}"))
+}
+
+/// A catchable run-time error with the given message.
+pub(crate) fn runtime(msg: impl Into<String>) -> Box<EvalAltResult> {
+    Box::new(EvalAltResult::ErrorRuntime(msg.into().into(), Position::NONE))
+}
