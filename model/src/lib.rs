@@ -1,1 +1,34 @@
-//! Text model.
+//! Text model for triagekit: a shared hashed n-gram TF-IDF pipeline feeding one or more
+//! label heads (one-vs-rest linear SVM or naive Bayes), calibrated top-k predictions, and a
+//! versioned, checksummed model file.
+
+pub mod bayes;
+pub mod calibrate;
+pub mod data;
+pub mod error;
+pub mod eval;
+pub mod features;
+pub mod format;
+pub mod model;
+pub mod remap;
+pub mod sparse;
+pub mod svm;
+pub mod text;
+pub mod train;
+
+pub use data::{load_labelled, LabelledData};
+pub use error::{FormatError, ModelError};
+pub use eval::{evaluate, ClassReport, Confusion, EvalExample, EvalReport, HeadReport};
+pub use features::PipelineConfig;
+pub use model::{HeadMetrics, HeadPrediction, Model, ModelMetadata, Prediction};
+pub use train::{Algorithm, TrainConfig, TrainProgress};
+
+#[cfg(test)]
+mod send_sync {
+    fn assert_send_sync<T: Send + Sync>() {}
+
+    #[test]
+    fn model_is_send_sync() {
+        assert_send_sync::<crate::Model>();
+    }
+}

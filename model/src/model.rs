@@ -1,0 +1,373 @@
+//! The model: shared feature pipeline + quantised linear heads, prediction and persistence.
+
+use std::cell::RefCell;
+use std::path::Path;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::calibrate::softmax_into;
+use crate::error::{FormatError, ModelError};
+use crate::features::{extract, sublinear_tf, PipelineConfig, Scratch};
+use crate::format;
+use crate::remap::RemapTable;
+
+/// Per-head training figures, stored in the model metadata.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HeadMetrics {
+    /// Head (label column) name.
+    pub head: String,
+    /// Rows with a label for this head.
+    pub rows: u64,
+    /// Distinct classes.
+    pub classes: u64,
+    /// Rows skipped because their label was empty.
+    pub skipped: u64,
+    /// Accuracy of the stored (quantised) model on its own training rows.
+    pub train_accuracy: f32,
+    /// Fitted softmax temperature.
+    pub temperature: f32,
+    /// Wall-clock fit time; not stored in the file (it would break byte-identical rebuilds).
+    #[serde(skip)]
+    pub fit_seconds: f64,
+}
+
+/// Provenance and settings of a trained model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelMetadata {
+    /// Format version the model was written with.
+    pub format_version: u32,
+    /// "linear" or "naive-bayes".
+    pub algorithm: String,
+    /// Training seed.
+    pub seed: u64,
+    /// SVM C.
+    pub c: f32,
+    /// Creation time, RFC 3339 UTC.
+    pub created: String,
+    /// Hash of the training data (as given by the caller, e.g. [`crate::LabelledData::data_hash`]).
+    pub data_hash: String,
+    /// Training rows.
+    pub rows: u64,
+    /// Character cap applied to texts.
+    pub max_text_chars: u64,
+    /// Hash bits per feature block.
+    pub hash_bits: u32,
+    /// Features kept (seen in training).
+    pub n_features: u64,
+    /// Per-head figures, in head order.
+    pub heads: Vec<HeadMetrics>,
+}
+
+/// One label head: feature-major i8 weights with a per-feature scale, bias, temperature.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct HeadWeights {
+    pub name: String,
+    pub classes: Vec<String>,
+    /// `q[col * k + class]` as i8 bit patterns (stored as bytes so loading is one memcpy).
+    #[serde(with = "serde_bytes")]
+    pub q: Vec<u8>,
+    pub scales: Vec<f32>,
+    pub bias: Vec<f32>,
+    pub temperature: f32,
+}
+
+/// Everything that goes into the file.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct Payload {
+    pub pipeline: PipelineConfig,
+    /// Sorted feature keys; column = position.
+    pub keys: Vec<u32>,
+    pub idf: Vec<f32>,
+    pub heads: Vec<HeadWeights>,
+    pub metadata: ModelMetadata,
+}
+
+/// A trained, immutable model (`Send + Sync`; share it behind an `Arc`).
+#[derive(Debug, Clone)]
+pub struct Model {
+    pub(crate) payload: Payload,
+    table: RemapTable,
+    version: String,
+}
+
+/// The prediction of one head.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HeadPrediction {
+    /// Head name.
+    pub head: String,
+    /// Most probable class.
+    pub label: String,
+    /// Calibrated probability of `label`.
+    pub confidence: f32,
+    /// Top-k classes with probabilities, best first.
+    pub top: Vec<(String, f32)>,
+}
+
+/// Predictions of all heads for one text, in model head order.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Prediction {
+    /// One entry per head.
+    pub heads: Vec<HeadPrediction>,
+}
+
+impl Prediction {
+    /// The prediction of head `name`.
+    pub fn head(&self, name: &str) -> Option<&HeadPrediction> {
+        self.heads.iter().find(|h| h.head == name)
+    }
+}
+
+/// Per-thread buffers reused across predictions.
+#[derive(Default)]
+struct PredictScratch {
+    features: Scratch,
+    vec: Vec<(u32, f32)>,
+    scores: Vec<f32>,
+    probs: Vec<f32>,
+    order: Vec<u32>,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<PredictScratch> = RefCell::new(PredictScratch::default());
+}
+
+impl Model {
+    pub(crate) fn from_payload(payload: Payload) -> Result<Model, ModelError> {
+        validate(&payload)?;
+        let bytes = postcard::to_allocvec(&payload).map_err(|e| FormatError::Corrupt(e.to_string()))?;
+        Ok(Model::assemble(payload, &bytes))
+    }
+
+    fn assemble(payload: Payload, payload_bytes: &[u8]) -> Model {
+        let table = RemapTable::new(&payload.keys);
+        let version = format!("{:016x}", xxhash_rust::xxh3::xxh3_64(payload_bytes));
+        Model { payload, table, version }
+    }
+
+    /// Head names, in model order.
+    pub fn heads(&self) -> Vec<&str> {
+        self.payload.heads.iter().map(|h| h.name.as_str()).collect()
+    }
+
+    /// Classes of a head, in the order of probability vectors.
+    pub fn classes(&self, head: &str) -> Option<&[String]> {
+        self.payload.heads.iter().find(|h| h.name == head).map(|h| h.classes.as_slice())
+    }
+
+    /// Stable identifier: hex xxh3 hash of the payload.
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    /// Training provenance and metrics.
+    pub fn metadata(&self) -> &ModelMetadata {
+        &self.payload.metadata
+    }
+
+    /// The text pipeline settings.
+    pub fn pipeline(&self) -> &PipelineConfig {
+        &self.payload.pipeline
+    }
+
+    /// Turn extracted `(key, tf)` counts into a sparse TF-IDF vector (each block L2-normalised).
+    pub(crate) fn vectorize(&self, counts: &[(u32, u32)], out: &mut Vec<(u32, f32)>) {
+        vectorize_with(&self.payload.pipeline, &self.table, &self.payload.idf, counts, out)
+    }
+
+    fn head_index(&self, head: &str) -> Result<usize, ModelError> {
+        self.payload.heads.iter().position(|h| h.name == head).ok_or_else(|| ModelError::UnknownHead(head.to_string()))
+    }
+
+    /// Raw decision values of one head, in `classes()` order.
+    pub fn decision_function(&self, head: &str, text: &str) -> Result<Vec<f32>, ModelError> {
+        let h = self.head_index(head)?;
+        Ok(self.with_vector(text, |m, v, s| {
+            m.scores_into(h, v, &mut s.scores);
+            s.scores.clone()
+        }))
+    }
+
+    /// Calibrated probabilities of one head, in `classes()` order.
+    pub fn predict_proba(&self, head: &str, text: &str) -> Result<Vec<f32>, ModelError> {
+        let h = self.head_index(head)?;
+        let t = self.payload.heads[h].temperature;
+        Ok(self.with_vector(text, |m, v, s| {
+            m.scores_into(h, v, &mut s.scores);
+            let mut p = vec![0f32; s.scores.len()];
+            softmax_into(&s.scores, t, &mut p);
+            p
+        }))
+    }
+
+    /// Predict every head for one text (features computed once), top `k` classes each.
+    pub fn predict(&self, text: &str, k: usize) -> Prediction {
+        self.with_vector(text, |m, v, s| Prediction {
+            heads: (0..m.payload.heads.len()).map(|h| m.head_prediction(h, v, s, k)).collect(),
+        })
+    }
+
+    /// [`Model::predict`] over many texts in parallel; results in input order.
+    pub fn predict_batch(&self, texts: &[&str], k: usize) -> Vec<Prediction> {
+        texts.par_iter().with_min_len(64).map(|t| self.predict(t, k)).collect()
+    }
+
+    /// Run `f` with the sparse vector of `text`, using this thread's scratch buffers.
+    fn with_vector<R>(&self, text: &str, f: impl FnOnce(&Model, &[(u32, f32)], &mut PredictScratch) -> R) -> R {
+        SCRATCH.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut s) => {
+                let s = &mut *s;
+                extract(&self.payload.pipeline, text, &mut s.features);
+                let mut vec = std::mem::take(&mut s.vec);
+                self.vectorize(&s.features.counts, &mut vec);
+                let r = f(self, &vec, s);
+                s.vec = vec;
+                r
+            }
+            // Re-entrant call (cannot happen today): use fresh buffers rather than panic.
+            Err(_) => {
+                let mut s = PredictScratch::default();
+                extract(&self.payload.pipeline, text, &mut s.features);
+                let mut vec = Vec::new();
+                self.vectorize(&s.features.counts, &mut vec);
+                f(self, &vec, &mut s)
+            }
+        })
+    }
+
+    /// Decision values of head `h` for a sparse vector.
+    pub(crate) fn scores_into(&self, h: usize, vec: &[(u32, f32)], scores: &mut Vec<f32>) {
+        let head = &self.payload.heads[h];
+        let k = head.classes.len();
+        scores.clear();
+        scores.extend_from_slice(&head.bias);
+        let acc = &mut scores[..k];
+        for &(col, val) in vec {
+            let col = col as usize;
+            let s = head.scales[col] * val;
+            let row = &head.q[col * k..col * k + k];
+            for (a, &q) in acc.iter_mut().zip(row) {
+                *a += (q as i8) as f32 * s;
+            }
+        }
+    }
+
+    fn head_prediction(&self, h: usize, vec: &[(u32, f32)], s: &mut PredictScratch, k: usize) -> HeadPrediction {
+        let head = &self.payload.heads[h];
+        self.scores_into(h, vec, &mut s.scores);
+        s.probs.clear();
+        s.probs.resize(s.scores.len(), 0.0);
+        softmax_into(&s.scores, head.temperature, &mut s.probs);
+        let probs = &s.probs;
+        let n = probs.len();
+        let k = k.max(1).min(n);
+        s.order.clear();
+        s.order.extend(0..n as u32);
+        let by_prob = |a: &u32, b: &u32| probs[*b as usize].total_cmp(&probs[*a as usize]).then(a.cmp(b));
+        if k < n {
+            s.order.select_nth_unstable_by(k - 1, by_prob);
+            s.order.truncate(k);
+        }
+        s.order.sort_unstable_by(by_prob);
+        let top: Vec<(String, f32)> = s.order.iter().map(|&c| (head.classes[c as usize].clone(), probs[c as usize])).collect();
+        let (label, confidence) = top.first().cloned().unwrap_or_default();
+        HeadPrediction { head: head.name.clone(), label, confidence, top }
+    }
+
+    /// Serialise to the versioned file format.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        // Serialising plain structs into a Vec cannot fail; an empty payload would be rejected on load.
+        let payload = postcard::to_allocvec(&self.payload).unwrap_or_default();
+        format::encode(&payload)
+    }
+
+    /// Write the model file (via a temporary file + rename, so readers never see half a file).
+    pub fn save(&self, path: &Path) -> Result<(), ModelError> {
+        let bytes = self.to_bytes();
+        let tmp = path.with_extension("tkm.tmp");
+        std::fs::write(&tmp, &bytes).map_err(|e| ModelError::io(&tmp, e))?;
+        std::fs::rename(&tmp, path).map_err(|e| ModelError::io(path, e))
+    }
+
+    /// Parse a model from bytes (header, checksum and consistency checked; never panics).
+    pub fn from_bytes(bytes: &[u8]) -> Result<Model, ModelError> {
+        let payload_bytes = format::decode(bytes)?;
+        let payload: Payload = postcard::from_bytes(payload_bytes).map_err(|e| FormatError::Corrupt(e.to_string()))?;
+        validate(&payload)?;
+        Ok(Model::assemble(payload, payload_bytes))
+    }
+
+    /// Load a model file.
+    pub fn load(path: &Path) -> Result<Model, ModelError> {
+        let bytes = format::read_file(path)?;
+        Model::from_bytes(&bytes)
+    }
+}
+
+/// TF-IDF vector of extracted counts, shared by training and serving.
+pub(crate) fn vectorize_with(
+    cfg: &PipelineConfig,
+    table: &RemapTable,
+    idf: &[f32],
+    counts: &[(u32, u32)],
+    out: &mut Vec<(u32, f32)>,
+) {
+    out.clear();
+    let mut norms = [0f32; 2];
+    let mut split = 0;
+    for &(key, tf) in counts {
+        if let Some(col) = table.get(key) {
+            let v = sublinear_tf(tf) * idf[col as usize];
+            let b = cfg.block_of(key);
+            norms[b] += v * v;
+            if b == 0 {
+                split += 1;
+            }
+            out.push((col, v));
+        }
+    }
+    // Counts are sorted by key and word keys sort before char keys, so the word block is a prefix.
+    for (range, n2) in [(0..split, norms[0]), (split..out.len(), norms[1])] {
+        if n2 > 0.0 {
+            let inv = 1.0 / n2.sqrt();
+            for e in &mut out[range] {
+                e.1 *= inv;
+            }
+        }
+    }
+}
+
+fn corrupt(msg: impl Into<String>) -> ModelError {
+    ModelError::Format(FormatError::Corrupt(msg.into()))
+}
+
+/// Consistency checks so that prediction can index without bounds surprises.
+fn validate(p: &Payload) -> Result<(), ModelError> {
+    p.pipeline.validate().map_err(corrupt)?;
+    let d = p.keys.len();
+    let key_limit = 2u64 << p.pipeline.hash_bits;
+    if !p.keys.windows(2).all(|w| w[0] < w[1]) || p.keys.last().is_some_and(|&k| k as u64 >= key_limit) {
+        return Err(corrupt("feature keys not sorted or out of range"));
+    }
+    if p.idf.len() != d || !p.idf.iter().all(|v| v.is_finite()) {
+        return Err(corrupt("idf table does not match the feature count"));
+    }
+    if p.heads.is_empty() {
+        return Err(corrupt("model has no heads"));
+    }
+    for h in &p.heads {
+        let k = h.classes.len();
+        if k == 0 {
+            return Err(corrupt(format!("head {:?} has no classes", h.name)));
+        }
+        if d.checked_mul(k) != Some(h.q.len()) || h.scales.len() != d || h.bias.len() != k {
+            return Err(corrupt(format!("head {:?} weight sizes do not match", h.name)));
+        }
+        if !(h.temperature.is_finite() && h.temperature > 0.0)
+            || !h.scales.iter().chain(&h.bias).all(|v| v.is_finite())
+        {
+            return Err(corrupt(format!("head {:?} has non-finite parameters", h.name)));
+        }
+    }
+    Ok(())
+}

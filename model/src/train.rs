@@ -1,0 +1,403 @@
+//! Training: featurise once, then fit every label head on the shared sparse matrix.
+
+use std::collections::BTreeMap;
+use std::str::FromStr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+use linfa::traits::Fit;
+use linfa::DatasetBase;
+use ndarray::Array1;
+use rayon::prelude::*;
+
+use crate::bayes::NaiveBayesParams;
+use crate::calibrate::fit_temperature;
+use crate::error::ModelError;
+use crate::features::{extract, smooth_idf, PipelineConfig, Scratch};
+use crate::format::FORMAT_VERSION;
+use crate::model::{vectorize_with, HeadMetrics, HeadWeights, Model, ModelMetadata, Payload};
+use crate::remap::RemapTable;
+use crate::sparse::{CsrMatrix, SparseRecords};
+use crate::svm::{argmax, LinearSvm, LinearSvmParams};
+
+/// Which classifier the heads use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Algorithm {
+    /// One-vs-rest L2-loss linear SVM (dual coordinate descent); the default and the best.
+    #[default]
+    Linear,
+    /// Multinomial naive Bayes (linfa-bayes) on the most frequent features, for comparison.
+    NaiveBayes,
+}
+
+impl Algorithm {
+    /// Name as accepted by `FromStr`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Algorithm::Linear => "linear",
+            Algorithm::NaiveBayes => "naive-bayes",
+        }
+    }
+}
+
+impl std::fmt::Display for Algorithm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Algorithm {
+    type Err = ModelError;
+
+    fn from_str(s: &str) -> Result<Self, ModelError> {
+        match s.to_ascii_lowercase().as_str() {
+            "linear" | "svm" => Ok(Algorithm::Linear),
+            "naive-bayes" | "naive_bayes" | "nb" => Ok(Algorithm::NaiveBayes),
+            _ => Err(ModelError::InvalidParameter(format!("unknown algorithm {s:?} (expected linear or naive-bayes)"))),
+        }
+    }
+}
+
+/// Training settings; `Default` gives the benchmarked configuration.
+#[derive(Debug, Clone)]
+pub struct TrainConfig {
+    /// Classifier.
+    pub algorithm: Algorithm,
+    /// Seed for the solver's coordinate order (same seed + data => byte-identical model).
+    pub seed: u64,
+    /// SVM regularisation C.
+    pub c: f32,
+    /// Texts are cut to this many characters.
+    pub max_text_chars: usize,
+    /// Buckets per feature block are `2^hash_bits` (8..=24).
+    pub hash_bits: u32,
+    /// Largest word n-gram (1 or 2).
+    pub word_ngram_max: u32,
+    /// Char n-gram range inside word boundaries (`char_ngram_min == 0` disables them).
+    pub char_ngram_min: u32,
+    /// Largest char n-gram.
+    pub char_ngram_max: u32,
+    /// Fold all-digit tokens into one placeholder.
+    pub fold_numbers: bool,
+    /// SVM stopping tolerance.
+    pub eps: f32,
+    /// SVM iteration cap per class.
+    pub max_iter: usize,
+    /// Naive Bayes smoothing.
+    pub nb_alpha: f64,
+    /// Naive Bayes feature budget (most frequent features).
+    pub nb_max_features: usize,
+    /// Creation time to record (RFC 3339); `None` = `SOURCE_DATE_EPOCH` if set, else now.
+    pub created: Option<String>,
+    /// Training data hash to record.
+    pub data_hash: Option<String>,
+}
+
+impl Default for TrainConfig {
+    fn default() -> Self {
+        let p = PipelineConfig::default();
+        TrainConfig {
+            algorithm: Algorithm::Linear,
+            seed: 42,
+            c: 0.5,
+            max_text_chars: p.max_text_chars as usize,
+            hash_bits: p.hash_bits,
+            word_ngram_max: p.word_ngram_max,
+            char_ngram_min: p.char_ngram_min,
+            char_ngram_max: p.char_ngram_max,
+            fold_numbers: p.fold_numbers,
+            eps: 0.1,
+            max_iter: 1000,
+            nb_alpha: NaiveBayesParams::default().alpha,
+            nb_max_features: NaiveBayesParams::default().max_features,
+            created: None,
+            data_hash: None,
+        }
+    }
+}
+
+/// Progress events while training (may arrive from worker threads).
+#[derive(Debug, Clone)]
+pub enum TrainProgress {
+    /// Texts featurised.
+    Features {
+        /// Documents.
+        docs: usize,
+        /// Distinct features kept.
+        features: usize,
+    },
+    /// A head started.
+    HeadStarted {
+        /// Head name.
+        head: String,
+        /// 0-based head index.
+        index: usize,
+        /// Number of heads.
+        heads: usize,
+        /// Classes in this head.
+        classes: usize,
+    },
+    /// One class of the current head finished (one-vs-rest).
+    ClassDone {
+        /// Head name.
+        head: String,
+        /// Classes done so far.
+        done: usize,
+        /// Classes in this head.
+        total: usize,
+    },
+    /// A head finished.
+    HeadFinished {
+        /// Its metrics.
+        metrics: HeadMetrics,
+    },
+}
+
+impl Model {
+    /// Train a model; `None` or empty labels skip the row for that head only.
+    pub fn fit(texts: &[String], heads: &[(String, Vec<Option<String>>)], config: &TrainConfig) -> Result<Model, ModelError> {
+        Model::fit_with_progress(texts, heads, config, &|_| {})
+    }
+
+    /// [`Model::fit`] reporting [`TrainProgress`] events.
+    pub fn fit_with_progress(
+        texts: &[String],
+        heads: &[(String, Vec<Option<String>>)],
+        config: &TrainConfig,
+        progress: &(dyn Fn(TrainProgress) + Sync),
+    ) -> Result<Model, ModelError> {
+        if texts.is_empty() {
+            return Err(ModelError::NoData("no texts".into()));
+        }
+        if heads.is_empty() {
+            return Err(ModelError::InvalidInput("at least one label head is required".into()));
+        }
+        for (i, (name, labels)) in heads.iter().enumerate() {
+            if labels.len() != texts.len() {
+                return Err(ModelError::InvalidInput(format!(
+                    "head {name:?} has {} labels for {} texts",
+                    labels.len(),
+                    texts.len()
+                )));
+            }
+            if heads[..i].iter().any(|(n, _)| n == name) {
+                return Err(ModelError::InvalidInput(format!("duplicate head {name:?}")));
+            }
+        }
+        let pipeline = PipelineConfig {
+            max_text_chars: config.max_text_chars as u64,
+            hash_bits: config.hash_bits,
+            word_ngram_max: config.word_ngram_max,
+            char_ngram_min: config.char_ngram_min,
+            char_ngram_max: config.char_ngram_max,
+            fold_numbers: config.fold_numbers,
+        };
+        pipeline.validate().map_err(ModelError::InvalidParameter)?;
+
+        // 1. Hashed counts per document.
+        let counts: Vec<Vec<(u32, u32)>> = texts
+            .par_iter()
+            .map_init(Scratch::default, |s, t| {
+                extract(&pipeline, t, s);
+                s.counts.clone()
+            })
+            .collect();
+        // 2. Vocabulary = keys seen in training, with document frequencies.
+        let mut all: Vec<u32> = counts.iter().flat_map(|d| d.iter().map(|&(k, _)| k)).collect();
+        all.par_sort_unstable();
+        let mut keys = Vec::new();
+        let mut df: Vec<u32> = Vec::new();
+        for k in all {
+            if keys.last() == Some(&k) {
+                if let Some(last) = df.last_mut() {
+                    *last += 1;
+                }
+            } else {
+                keys.push(k);
+                df.push(1);
+            }
+        }
+        let idf: Vec<f32> = df.iter().map(|&d| smooth_idf(texts.len(), d)).collect();
+        let table = RemapTable::new(&keys);
+        let rows: Vec<Vec<(u32, f32)>> = counts
+            .par_iter()
+            .map(|c| {
+                let mut v = Vec::with_capacity(c.len());
+                vectorize_with(&pipeline, &table, &idf, c, &mut v);
+                v
+            })
+            .collect();
+        drop(counts);
+        let matrix = CsrMatrix::from_rows(rows, keys.len());
+        progress(TrainProgress::Features { docs: texts.len(), features: keys.len() });
+
+        // 3. Heads.
+        let mut head_weights = Vec::with_capacity(heads.len());
+        let mut metrics = Vec::with_capacity(heads.len());
+        for (index, (name, labels)) in heads.iter().enumerate() {
+            let started = Instant::now();
+            let (hw, m) = fit_head(name, labels, &matrix, config, index, heads.len(), progress)?;
+            let m = HeadMetrics { fit_seconds: started.elapsed().as_secs_f64(), ..m };
+            progress(TrainProgress::HeadFinished { metrics: m.clone() });
+            head_weights.push(hw);
+            metrics.push(m);
+        }
+        let metadata = ModelMetadata {
+            format_version: FORMAT_VERSION,
+            algorithm: config.algorithm.as_str().to_string(),
+            seed: config.seed,
+            c: config.c,
+            created: config.created.clone().unwrap_or_else(now_rfc3339),
+            data_hash: config.data_hash.clone().unwrap_or_default(),
+            rows: texts.len() as u64,
+            max_text_chars: pipeline.max_text_chars,
+            hash_bits: pipeline.hash_bits,
+            n_features: keys.len() as u64,
+            heads: metrics,
+        };
+        Model::from_payload(Payload { pipeline, keys, idf, heads: head_weights, metadata })
+    }
+}
+
+fn fit_head(
+    name: &str,
+    labels: &[Option<String>],
+    matrix: &CsrMatrix,
+    config: &TrainConfig,
+    index: usize,
+    n_heads: usize,
+    progress: &(dyn Fn(TrainProgress) + Sync),
+) -> Result<(HeadWeights, HeadMetrics), ModelError> {
+    let mut class_ids: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut rows = Vec::new();
+    for (i, l) in labels.iter().enumerate() {
+        if let Some(l) = l.as_deref().map(str::trim).filter(|l| !l.is_empty()) {
+            class_ids.insert(l, 0);
+            rows.push(i);
+        }
+    }
+    if rows.is_empty() {
+        return Err(ModelError::NoData(format!("head {name:?} has no labelled rows")));
+    }
+    let classes: Vec<String> = class_ids.keys().map(|s| s.to_string()).collect();
+    for (i, v) in class_ids.values_mut().enumerate() {
+        *v = i;
+    }
+    let targets: Array1<usize> = rows
+        .iter()
+        .filter_map(|&i| labels[i].as_deref().map(str::trim).and_then(|l| class_ids.get(l).copied()))
+        .collect();
+    let k = classes.len();
+    progress(TrainProgress::HeadStarted { head: name.to_string(), index, heads: n_heads, classes: k });
+    let dataset = DatasetBase::new(SparseRecords { matrix, rows: &rows }, targets);
+    let done = AtomicUsize::new(0);
+    let on_class = || {
+        let d = done.fetch_add(1, Ordering::Relaxed) + 1;
+        progress(TrainProgress::ClassDone { head: name.to_string(), done: d, total: k });
+    };
+    let fitted: LinearSvm = match config.algorithm {
+        Algorithm::Linear => LinearSvmParams { c: config.c, eps: config.eps, max_iter: config.max_iter, seed: config.seed }
+            .fit_with_progress(&dataset, &on_class)?,
+        Algorithm::NaiveBayes => {
+            let f = NaiveBayesParams { alpha: config.nb_alpha, max_features: config.nb_max_features }.fit(&dataset)?;
+            for _ in 0..k {
+                on_class();
+            }
+            f
+        }
+    };
+    let temperature = fit_temperature(&fitted.loo_scores, k, dataset.targets.as_slice().unwrap_or(&[]));
+    let (q, scales) = quantise(&fitted.weights, k, matrix.n_cols);
+    let hw = HeadWeights { name: name.to_string(), classes, q, scales, bias: fitted.bias, temperature };
+    let correct = train_accuracy(&hw, &dataset);
+    let metrics = HeadMetrics {
+        head: name.to_string(),
+        rows: rows.len() as u64,
+        classes: k as u64,
+        skipped: (labels.len() - rows.len()) as u64,
+        train_accuracy: correct,
+        temperature,
+        fit_seconds: 0.0,
+    };
+    Ok((hw, metrics))
+}
+
+/// Class-major f32 weights -> feature-major i8 with one scale per feature (max |w| / 127).
+fn quantise(weights: &[f32], k: usize, d: usize) -> (Vec<u8>, Vec<f32>) {
+    let mut q = vec![0u8; d * k];
+    let mut scales = vec![0f32; d];
+    for j in 0..d {
+        let max = (0..k).map(|c| weights[c * d + j].abs()).fold(0f32, f32::max);
+        if max > 0.0 && max.is_finite() {
+            let scale = max / 127.0;
+            scales[j] = scale;
+            for c in 0..k {
+                q[j * k + c] = ((weights[c * d + j] / scale).round().clamp(-127.0, 127.0) as i8) as u8;
+            }
+        }
+    }
+    (q, scales)
+}
+
+/// Accuracy of the quantised head on its training rows.
+fn train_accuracy(h: &HeadWeights, ds: &DatasetBase<SparseRecords<'_>, Array1<usize>>) -> f32 {
+    let k = h.classes.len();
+    let n = ds.records.rows.len();
+    let correct: usize = (0..n)
+        .into_par_iter()
+        .map_init(Vec::new, |scores: &mut Vec<f32>, i| {
+            let (cols, vals) = ds.records.row(i);
+            scores.clear();
+            scores.extend_from_slice(&h.bias);
+            for (&col, &v) in cols.iter().zip(vals) {
+                let col = col as usize;
+                let s = h.scales[col] * v;
+                for (a, &q) in scores.iter_mut().zip(&h.q[col * k..col * k + k]) {
+                    *a += (q as i8) as f32 * s;
+                }
+            }
+            usize::from(argmax(scores) == ds.targets[i])
+        })
+        .sum();
+    correct as f32 / n.max(1) as f32
+}
+
+/// Current UTC time (or `SOURCE_DATE_EPOCH`) as RFC 3339.
+fn now_rfc3339() -> String {
+    let secs = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs() as i64)
+                .unwrap_or(0)
+        });
+    rfc3339(secs)
+}
+
+/// Format Unix seconds as `YYYY-MM-DDTHH:MM:SSZ` (civil-from-days, Howard Hinnant).
+pub(crate) fn rfc3339(secs: i64) -> String {
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn rfc3339_known_dates() {
+        assert_eq!(super::rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(super::rfc3339(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(super::rfc3339(1_700_000_000), "2023-11-14T22:13:20Z");
+    }
+}
