@@ -52,6 +52,14 @@ fn main() {
     lat.sort_by(f64::total_cmp);
     let pct = |p: f64| lat[((lat.len() as f64 * p) as usize).min(lat.len() - 1)];
 
+    // Optional: spin on single predictions so a profiler sees only the serving path.
+    let spins: usize = std::env::var("TRIAGEKIT_PROFILE_PREDICT").ok().and_then(|s| s.parse().ok()).unwrap_or(0);
+    for _ in 0..spins {
+        for t in &test.texts {
+            std::hint::black_box(reloaded.predict(std::hint::black_box(t), 3));
+        }
+    }
+
     // Batch throughput over all cores.
     let refs: Vec<&str> = test.texts.iter().map(String::as_str).collect();
     let reps = 20;

@@ -76,8 +76,30 @@ pub struct Scratch {
     pub counts: Vec<(u32, u32)>,
 }
 
+impl Scratch {
+    /// Keys produced by the last [`extract_keys`] (unsorted, with repeats).
+    pub fn keys(&self) -> &[u32] {
+        &self.keys
+    }
+}
+
 /// Tokenise `text` and fill `scratch.counts` with sorted, de-duplicated `(key, tf)` pairs.
 pub fn extract(cfg: &PipelineConfig, text: &str, scratch: &mut Scratch) {
+    extract_keys(cfg, text, scratch);
+    let keys = &mut scratch.keys;
+    keys.sort_unstable();
+    let counts = &mut scratch.counts;
+    counts.clear();
+    for &k in keys.iter() {
+        match counts.last_mut() {
+            Some((last, c)) if *last == k => *c += 1,
+            _ => counts.push((k, 1)),
+        }
+    }
+}
+
+/// Tokenise `text` and fill the scratch key list, one entry per n-gram occurrence (unsorted).
+pub fn extract_keys(cfg: &PipelineConfig, text: &str, scratch: &mut Scratch) {
     let max_chars = usize::try_from(cfg.max_text_chars).unwrap_or(usize::MAX);
     tokenize(text, max_chars, cfg.fold_numbers, &mut scratch.tokens);
     let mask = (1u32 << cfg.hash_bits) - 1;
@@ -122,15 +144,6 @@ pub fn extract(cfg: &PipelineConfig, text: &str, scratch: &mut Scratch) {
                 let h = xxh3_64_with_seed(&pad.as_bytes()[offsets[s]..offsets[s + n]], SEED_CHAR);
                 keys.push(char_block | (h as u32 & mask));
             }
-        }
-    }
-    keys.sort_unstable();
-    let counts = &mut scratch.counts;
-    counts.clear();
-    for &k in keys.iter() {
-        match counts.last_mut() {
-            Some((last, c)) if *last == k => *c += 1,
-            _ => counts.push((k, 1)),
         }
     }
 }

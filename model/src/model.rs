@@ -8,9 +8,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::calibrate::softmax_into;
 use crate::error::{FormatError, ModelError};
-use crate::features::{extract, sublinear_tf, PipelineConfig, Scratch};
+use crate::features::{extract_keys, sublinear_tf, PipelineConfig, Scratch};
 use crate::format;
-use crate::remap::RemapTable;
+use crate::remap::{prefetch, RemapTable};
 
 /// Per-head training figures, stored in the model metadata.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -64,7 +64,10 @@ pub struct ModelMetadata {
 pub(crate) struct HeadWeights {
     pub name: String,
     pub classes: Vec<String>,
-    /// `q[col * k + class]` as i8 bit patterns (stored as bytes so loading is one memcpy).
+    /// Row length of `q`: classes rounded up to a multiple of 16 so the inner loop has no
+    /// scalar tail (padding weights are zero).
+    pub stride: u32,
+    /// `q[col * stride + class]` as i8 bit patterns (stored as bytes so loading is one memcpy).
     #[serde(with = "serde_bytes")]
     pub q: Vec<u8>,
     pub scales: Vec<f32>,
@@ -88,6 +91,8 @@ pub(crate) struct Payload {
 pub struct Model {
     pub(crate) payload: Payload,
     table: RemapTable,
+    /// Columns below this index belong to the word block (keys are sorted by block).
+    n_word_cols: u32,
     version: String,
 }
 
@@ -126,6 +131,9 @@ struct PredictScratch {
     scores: Vec<f32>,
     probs: Vec<f32>,
     order: Vec<u32>,
+    /// Dense term-frequency accumulator indexed by column; all zero between calls.
+    tf: Vec<u32>,
+    touched: Vec<u32>,
 }
 
 thread_local! {
@@ -142,7 +150,9 @@ impl Model {
     fn assemble(payload: Payload, payload_bytes: &[u8]) -> Model {
         let table = RemapTable::new(&payload.keys);
         let version = format!("{:016x}", xxhash_rust::xxh3::xxh3_64(payload_bytes));
-        Model { payload, table, version }
+        let word_limit = 1u32 << payload.pipeline.hash_bits;
+        let n_word_cols = payload.keys.partition_point(|&k| k < word_limit) as u32;
+        Model { payload, table, n_word_cols, version }
     }
 
     /// Head names, in model order.
@@ -168,11 +178,6 @@ impl Model {
     /// The text pipeline settings.
     pub fn pipeline(&self) -> &PipelineConfig {
         &self.payload.pipeline
-    }
-
-    /// Turn extracted `(key, tf)` counts into a sparse TF-IDF vector (each block L2-normalised).
-    pub(crate) fn vectorize(&self, counts: &[(u32, u32)], out: &mut Vec<(u32, f32)>) {
-        vectorize_with(&self.payload.pipeline, &self.table, &self.payload.idf, counts, out)
     }
 
     fn head_index(&self, head: &str) -> Result<usize, ModelError> {
@@ -217,9 +222,9 @@ impl Model {
         SCRATCH.with(|cell| match cell.try_borrow_mut() {
             Ok(mut s) => {
                 let s = &mut *s;
-                extract(&self.payload.pipeline, text, &mut s.features);
+                extract_keys(&self.payload.pipeline, text, &mut s.features);
                 let mut vec = std::mem::take(&mut s.vec);
-                self.vectorize(&s.features.counts, &mut vec);
+                self.vectorize_keys(s, &mut vec);
                 let r = f(self, &vec, s);
                 s.vec = vec;
                 r
@@ -227,29 +232,77 @@ impl Model {
             // Re-entrant call (cannot happen today): use fresh buffers rather than panic.
             Err(_) => {
                 let mut s = PredictScratch::default();
-                extract(&self.payload.pipeline, text, &mut s.features);
+                extract_keys(&self.payload.pipeline, text, &mut s.features);
                 let mut vec = Vec::new();
-                self.vectorize(&s.features.counts, &mut vec);
+                self.vectorize_keys(&mut s, &mut vec);
                 f(self, &vec, &mut s)
             }
         })
+    }
+
+    /// Serving-path TF-IDF: count the (unsorted) keys straight into a dense per-column
+    /// accumulator instead of sorting them; equal to [`vectorize_with`] up to float
+    /// summation order.
+    fn vectorize_keys(&self, s: &mut PredictScratch, out: &mut Vec<(u32, f32)>) {
+        let keys = s.features.keys();
+        let d = self.payload.keys.len();
+        if s.tf.len() < d {
+            s.tf.resize(d, 0);
+        }
+        for &k in keys {
+            self.table.prefetch(k);
+        }
+        s.touched.clear();
+        for &k in keys {
+            if let Some(col) = self.table.get(k) {
+                let t = &mut s.tf[col as usize];
+                if *t == 0 {
+                    s.touched.push(col);
+                }
+                *t += 1;
+            }
+        }
+        out.clear();
+        let mut norms = [0f32; 2];
+        for &col in &s.touched {
+            let c = col as usize;
+            let v = sublinear_tf(s.tf[c]) * self.payload.idf[c];
+            s.tf[c] = 0;
+            norms[usize::from(col >= self.n_word_cols)] += v * v;
+            out.push((col, v));
+        }
+        let inv = norms.map(|n2| if n2 > 0.0 { 1.0 / n2.sqrt() } else { 0.0 });
+        for e in out.iter_mut() {
+            e.1 *= inv[usize::from(e.0 >= self.n_word_cols)];
+        }
     }
 
     /// Decision values of head `h` for a sparse vector.
     pub(crate) fn scores_into(&self, h: usize, vec: &[(u32, f32)], scores: &mut Vec<f32>) {
         let head = &self.payload.heads[h];
         let k = head.classes.len();
+        let stride = head.stride as usize;
         scores.clear();
         scores.extend_from_slice(&head.bias);
-        let acc = &mut scores[..k];
-        for &(col, val) in vec {
+        scores.resize(stride, 0.0);
+        let q = head.q.as_slice();
+        for (i, &(col, val)) in vec.iter().enumerate() {
+            // Rows are scattered over megabytes: fetch a few ahead to overlap the misses.
+            if let Some(&(ahead, _)) = vec.get(i + 4) {
+                let p = q.as_ptr().wrapping_add(ahead as usize * stride) as *const i8;
+                prefetch(p);
+                prefetch(p.wrapping_add(stride.saturating_sub(1)));
+            }
             let col = col as usize;
             let s = head.scales[col] * val;
-            let row = &head.q[col * k..col * k + k];
-            for (a, &q) in acc.iter_mut().zip(row) {
-                *a += (q as i8) as f32 * s;
+            let row = &q[col * stride..col * stride + stride];
+            for (a, qs) in scores.chunks_exact_mut(16).zip(row.chunks_exact(16)) {
+                for j in 0..16 {
+                    a[j] += (qs[j] as i8) as f32 * s;
+                }
             }
         }
+        scores.truncate(k);
     }
 
     fn head_prediction(&self, h: usize, vec: &[(u32, f32)], s: &mut PredictScratch, k: usize) -> HeadPrediction {
@@ -360,7 +413,8 @@ fn validate(p: &Payload) -> Result<(), ModelError> {
         if k == 0 {
             return Err(corrupt(format!("head {:?} has no classes", h.name)));
         }
-        if d.checked_mul(k) != Some(h.q.len()) || h.scales.len() != d || h.bias.len() != k {
+        let stride = h.stride as usize;
+        if stride < k || stride % 16 != 0 || d.checked_mul(stride) != Some(h.q.len()) || h.scales.len() != d || h.bias.len() != k {
             return Err(corrupt(format!("head {:?} weight sizes do not match", h.name)));
         }
         if !(h.temperature.is_finite() && h.temperature > 0.0)

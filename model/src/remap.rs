@@ -32,6 +32,12 @@ impl RemapTable {
         ((key as u64 ^ 0x5bd1_e995).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
     }
 
+    /// Hint the CPU to fetch the slot of `key` (lookups are cache-miss bound).
+    #[inline]
+    pub fn prefetch(&self, key: u32) {
+        prefetch(self.slots.as_ptr().wrapping_add(self.slot(key)) as *const i8);
+    }
+
     /// Column of `key`, if it was seen in training.
     #[inline]
     pub fn get(&self, key: u32) -> Option<u32> {
@@ -48,6 +54,18 @@ impl RemapTable {
             i = (i + 1) & mask;
         }
     }
+}
+
+/// Issue a prefetch for the cache line at `p` (no-op off x86-64). Never dereferences `p`.
+#[inline(always)]
+pub fn prefetch(p: *const i8) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: prefetch is a hint; it does not fault or read memory architecturally.
+    unsafe {
+        std::arch::x86_64::_mm_prefetch(p, std::arch::x86_64::_MM_HINT_T0);
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
 }
 
 #[cfg(test)]

@@ -307,8 +307,9 @@ fn fit_head(
         }
     };
     let temperature = fit_temperature(&fitted.loo_scores, k, dataset.targets.as_slice().unwrap_or(&[]));
-    let (q, scales) = quantise(&fitted.weights, k, matrix.n_cols);
-    let hw = HeadWeights { name: name.to_string(), classes, q, scales, bias: fitted.bias, temperature };
+    let stride = k.div_ceil(16) * 16;
+    let (q, scales) = quantise(&fitted.weights, k, stride, matrix.n_cols);
+    let hw = HeadWeights { name: name.to_string(), classes, stride: stride as u32, q, scales, bias: fitted.bias, temperature };
     let correct = train_accuracy(&hw, &dataset);
     let metrics = HeadMetrics {
         head: name.to_string(),
@@ -322,9 +323,10 @@ fn fit_head(
     Ok((hw, metrics))
 }
 
-/// Class-major f32 weights -> feature-major i8 with one scale per feature (max |w| / 127).
-fn quantise(weights: &[f32], k: usize, d: usize) -> (Vec<u8>, Vec<f32>) {
-    let mut q = vec![0u8; d * k];
+/// Class-major f32 weights -> feature-major i8 rows of `stride` with one scale per feature
+/// (max |w| / 127).
+fn quantise(weights: &[f32], k: usize, stride: usize, d: usize) -> (Vec<u8>, Vec<f32>) {
+    let mut q = vec![0u8; d * stride];
     let mut scales = vec![0f32; d];
     for j in 0..d {
         let max = (0..k).map(|c| weights[c * d + j].abs()).fold(0f32, f32::max);
@@ -332,7 +334,7 @@ fn quantise(weights: &[f32], k: usize, d: usize) -> (Vec<u8>, Vec<f32>) {
             let scale = max / 127.0;
             scales[j] = scale;
             for c in 0..k {
-                q[j * k + c] = ((weights[c * d + j] / scale).round().clamp(-127.0, 127.0) as i8) as u8;
+                q[j * stride + c] = ((weights[c * d + j] / scale).round().clamp(-127.0, 127.0) as i8) as u8;
             }
         }
     }
@@ -341,7 +343,7 @@ fn quantise(weights: &[f32], k: usize, d: usize) -> (Vec<u8>, Vec<f32>) {
 
 /// Accuracy of the quantised head on its training rows.
 fn train_accuracy(h: &HeadWeights, ds: &DatasetBase<SparseRecords<'_>, Array1<usize>>) -> f32 {
-    let k = h.classes.len();
+    let stride = h.stride as usize;
     let n = ds.records.rows.len();
     let correct: usize = (0..n)
         .into_par_iter()
@@ -352,7 +354,7 @@ fn train_accuracy(h: &HeadWeights, ds: &DatasetBase<SparseRecords<'_>, Array1<us
             for (&col, &v) in cols.iter().zip(vals) {
                 let col = col as usize;
                 let s = h.scales[col] * v;
-                for (a, &q) in scores.iter_mut().zip(&h.q[col * k..col * k + k]) {
+                for (a, &q) in scores.iter_mut().zip(&h.q[col * stride..col * stride + stride]) {
                     *a += (q as i8) as f32 * s;
                 }
             }
