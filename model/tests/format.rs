@@ -1,0 +1,127 @@
+//! Model file: round trip, determinism, and rejection of bad files without panics.
+
+mod common;
+
+use proptest::prelude::*;
+use triagekit_model::{FormatError, Model, ModelError};
+
+fn small_model() -> Model {
+    let data = common::fixture(&["category", "priority"]);
+    Model::fit(&data.texts, &data.heads, &common::fixed_config()).expect("fit")
+}
+
+fn format_err(r: Result<Model, ModelError>) -> FormatError {
+    match r {
+        Err(ModelError::Format(f)) => f,
+        Err(e) => panic!("expected a format error, got {e:?}"),
+        Ok(_) => panic!("expected a format error, got a model"),
+    }
+}
+
+#[test]
+fn same_seed_gives_byte_identical_files() {
+    let data = common::fixture(&["category", "priority", "group"]);
+    let a = Model::fit(&data.texts, &data.heads, &common::fixed_config()).unwrap();
+    let b = Model::fit(&data.texts, &data.heads, &common::fixed_config()).unwrap();
+    assert_eq!(a.to_bytes(), b.to_bytes());
+    assert_eq!(a.version(), b.version());
+}
+
+#[test]
+fn save_load_round_trip_predicts_identically() {
+    let m = small_model();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("m.tkm");
+    m.save(&path).unwrap();
+    let l = Model::load(&path).unwrap();
+    assert_eq!(m.version(), l.version());
+    assert_eq!(m.metadata().heads.len(), l.metadata().heads.len());
+    assert_eq!(m.heads(), l.heads());
+    let data = common::fixture(&["category"]);
+    for t in data.texts.iter().take(100) {
+        assert_eq!(m.predict(t, 3), l.predict(t, 3));
+        assert_eq!(m.predict_proba("priority", t).unwrap(), l.predict_proba("priority", t).unwrap());
+    }
+    assert_eq!(l.to_bytes(), m.to_bytes());
+}
+
+#[test]
+fn rejects_foreign_truncated_corrupt_and_newer_files() {
+    let bytes = small_model().to_bytes();
+    assert_eq!(format_err(Model::from_bytes(b"PK\x03\x04 not a model at all")), FormatError::BadMagic);
+    assert_eq!(format_err(Model::from_bytes(b"")), FormatError::Truncated { expected: 24, found: 0 });
+    assert!(matches!(format_err(Model::from_bytes(&bytes[..bytes.len() - 10])), FormatError::Truncated { .. }));
+    assert!(matches!(format_err(Model::from_bytes(&bytes[..10])), FormatError::Truncated { .. }));
+
+    let mut corrupt = bytes.clone();
+    let mid = corrupt.len() / 2;
+    corrupt[mid] ^= 0x55;
+    assert_eq!(format_err(Model::from_bytes(&corrupt)), FormatError::ChecksumMismatch);
+
+    let mut newer = bytes.clone();
+    newer[8..12].copy_from_slice(&99u32.to_le_bytes());
+    assert_eq!(format_err(Model::from_bytes(&newer)), FormatError::UnsupportedVersion { found: 99, supported: 1 });
+
+    // A huge declared length is refused from the header alone.
+    let mut huge = bytes[..24].to_vec();
+    huge[12..20].copy_from_slice(&u64::MAX.to_le_bytes());
+    assert!(matches!(format_err(Model::from_bytes(&huge)), FormatError::Corrupt(_)));
+
+    // Valid envelope around a garbage payload: checksum passes, decoding reports corruption.
+    let garbage = b"\x05\x01\x02garbage payload".to_vec();
+    let mut env = b"TKMODEL\0".to_vec();
+    env.extend_from_slice(&1u32.to_le_bytes());
+    env.extend_from_slice(&(garbage.len() as u64).to_le_bytes());
+    env.extend_from_slice(&crc32fast_hash(&garbage).to_le_bytes());
+    env.extend_from_slice(&garbage);
+    assert!(matches!(format_err(Model::from_bytes(&env)), FormatError::Corrupt(_)));
+
+    // Files on disk go through the same checks.
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("t.tkm");
+    std::fs::write(&p, &bytes[..bytes.len() / 2]).unwrap();
+    assert!(matches!(format_err(Model::load(&p)), FormatError::Truncated { .. }));
+    assert!(matches!(Model::load(&dir.path().join("missing.tkm")), Err(ModelError::Io { .. })));
+}
+
+fn crc32fast_hash(b: &[u8]) -> u32 {
+    // Same CRC-32 (IEEE) as the writer, computed bitwise to keep the test independent.
+    let mut crc = !0u32;
+    for &byte in b {
+        crc ^= byte as u32;
+        for _ in 0..8 {
+            crc = if crc & 1 != 0 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+        }
+    }
+    !crc
+}
+
+#[test]
+fn payload_mutations_with_fixed_checksum_never_panic() {
+    // Re-stamp the checksum after each mutation so the decoder itself is exercised.
+    let bytes = small_model().to_bytes();
+    let mut rng = common::Lcg(99);
+    for _ in 0..300 {
+        let mut b = bytes.clone();
+        for _ in 0..1 + rng.next() % 4 {
+            let i = 24 + (rng.next() as usize) % (b.len() - 24);
+            b[i] = rng.next() as u8;
+        }
+        let crc = crc32fast_hash(&b[24..]);
+        b[20..24].copy_from_slice(&crc.to_le_bytes());
+        if let Ok(m) = Model::from_bytes(&b) {
+            let _ = m.predict("vpn keeps dropping", 3);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, .. ProptestConfig::default() })]
+    #[test]
+    fn random_bytes_never_panic(data in proptest::collection::vec(any::<u8>(), 0..512)) {
+        let _ = Model::from_bytes(&data);
+        let mut with_magic = b"TKMODEL\0\x01\0\0\0".to_vec();
+        with_magic.extend_from_slice(&data);
+        let _ = Model::from_bytes(&with_magic);
+    }
+}
