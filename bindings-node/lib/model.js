@@ -1,0 +1,107 @@
+'use strict';
+// The JS `Model`: argument checks and conversion around `NativeModel` (src/model.rs).
+
+const native = require('./native');
+const { invalidArgument } = require('./errors');
+const { stringArray, labelColumns } = require('./convert');
+
+// The native handle stays private to this package; `Engine` reaches it through `nativeModel`.
+const handles = new WeakMap();
+
+/** A trained, immutable text model. Share one instance between engines freely. */
+class Model {
+  /** Use `Model.fit` or `Model.load`; the constructor only wraps a native handle. */
+  constructor(handle) {
+    if (!(handle instanceof native.NativeModel)) {
+      throw invalidArgument('use Model.fit(...) or Model.load(path) to get a Model');
+    }
+    handles.set(this, handle);
+  }
+
+  /**
+   * Trains off the main thread. `labels`: an array (head `category`) or `{ head: [...] }`.
+   * `options`: `{ algorithm: 'linear'|'naive-bayes', seed, c, maxTextChars, hashBits, maxIter }`.
+   */
+  static async fit(texts, labels, options = {}) {
+    stringArray(texts, 'texts');
+    const [heads, columns] = labelColumns(labels, texts.length);
+    if (options === null || typeof options !== 'object') throw invalidArgument('options must be an object');
+    if (options.seed !== undefined && !(Number.isSafeInteger(options.seed) && options.seed >= 0)) {
+      throw invalidArgument('seed must be a non-negative safe integer');
+    }
+    return new Model(await native.NativeModel.fit(texts, heads, columns, options));
+  }
+
+  /** Reads a model file written by `save` or `triagekit train`. */
+  static load(path) {
+    if (typeof path !== 'string') throw invalidArgument('path must be a string');
+    return new Model(native.NativeModel.load(path));
+  }
+
+  /** Writes the model file (atomically: temporary file + rename). */
+  save(path) {
+    if (typeof path !== 'string') throw invalidArgument('path must be a string');
+    handles.get(this).save(path);
+  }
+
+  /** Top-`k` classes of every head: `{ [head]: { label, confidence, top: [[label, p], ...] } }`. */
+  predict(text, options = {}) {
+    if (typeof text !== 'string') throw invalidArgument('text must be a string');
+    const k = options.k ?? 3;
+    if (!Number.isInteger(k) || k < 1 || k > 0xffffffff) throw invalidArgument('k must be a positive integer');
+    const out = {};
+    for (const head of JSON.parse(handles.get(this).predictJson(text, k)).heads) {
+      out[head.head] = { label: head.label, confidence: head.confidence, top: head.top };
+    }
+    return out;
+  }
+
+  /** Calibrated probabilities of one head (default `category`, else the first), aligned with `classes(head)`. */
+  predictProba(text, head) {
+    if (typeof text !== 'string') throw invalidArgument('text must be a string');
+    return handles.get(this).predictProba(text, this.#head(head));
+  }
+
+  /** Classes of one head (default `category`, else the first), in `predictProba` order. */
+  classes(head) {
+    return handles.get(this).classes(this.#head(head));
+  }
+
+  /** Head names in model order. */
+  get heads() {
+    return handles.get(this).heads();
+  }
+
+  /** Stable identifier (payload hash), as recorded in decision traces. */
+  get version() {
+    return handles.get(this).version;
+  }
+
+  /** Training provenance and per-head metrics (snake_case keys). */
+  get metadata() {
+    return JSON.parse(handles.get(this).metadataJson());
+  }
+
+  /** Accuracy, macro-F1, per-class figures and confusion matrix per head, computed off the main thread. */
+  async evaluate(texts, labels) {
+    stringArray(texts, 'texts');
+    const [heads, columns] = labelColumns(labels, texts.length);
+    return JSON.parse(await handles.get(this).evaluate(texts, heads, columns));
+  }
+
+  #head(head) {
+    if (head !== undefined && head !== null) {
+      if (typeof head !== 'string') throw invalidArgument('head must be a string');
+      return head;
+    }
+    const heads = this.heads;
+    return heads.includes('category') ? 'category' : heads[0] ?? 'category';
+  }
+}
+
+/** The native handle of a `Model` (package-internal). */
+function nativeModel(model) {
+  return handles.get(model);
+}
+
+module.exports = { Model, nativeModel };

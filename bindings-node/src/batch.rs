@@ -1,0 +1,76 @@
+//! `triageBatch` off the main thread: an N-API async task whose `compute` runs on the libuv
+//! pool (and from there on rayon, inside `Engine::triage_batch`).
+
+use std::sync::Arc;
+
+use napi::{Env, Task};
+use rayon::prelude::*;
+use triagekit::{Engine, Ticket, TriageError};
+
+use crate::convert::{parse_ticket, to_json, Slot};
+use crate::error::{guard, park, unpark, ErrorInfo};
+
+/// One batch: JSON Lines in, the JSON text of the result array out.
+pub struct BatchTask {
+    engine: Arc<Engine>,
+    lines: String,
+    commit: Option<bool>,
+    trace: bool,
+    /// Set when `compute` fails as a whole (only a caught panic), for `reject` to throw.
+    failure: Option<ErrorInfo>,
+}
+
+impl BatchTask {
+    /// Prepares a batch; nothing runs until Node schedules the task.
+    pub fn new(engine: Arc<Engine>, lines: String, commit: Option<bool>, trace: bool) -> Self {
+        BatchTask { engine, lines, commit, trace, failure: None }
+    }
+
+    fn run(&self) -> Result<String, ErrorInfo> {
+        let parsed: Vec<Result<Ticket, TriageError>> = self.lines.par_split('\n').map(parse_ticket).collect();
+        let tickets: Vec<Ticket> = parsed.iter().filter_map(|t| t.as_ref().ok().cloned()).collect();
+        let mut decisions = self.triage(&tickets).into_iter();
+        let slots: Vec<Slot> = parsed
+            .into_iter()
+            .map(|ticket| {
+                // Exactly one result exists per parsed ticket, in the same order.
+                let result = ticket.and_then(|_| decisions.next().unwrap_or_else(|| Err(missing())));
+                Slot::from_result(result, self.trace)
+            })
+            .collect();
+        to_json(&slots)
+    }
+
+    fn triage(&self, tickets: &[Ticket]) -> Vec<Result<triagekit::Decision, TriageError>> {
+        match self.commit {
+            // Core's batch always uses the engine's commit setting; a per-call override runs the
+            // same parallel loop here until core offers `triage_batch_with_commit`.
+            Some(commit) if commit != self.engine.options().commit => {
+                tickets.par_iter().map(|t| self.engine.triage_with_commit(t, commit)).collect()
+            }
+            _ => self.engine.triage_batch(tickets),
+        }
+    }
+}
+
+fn missing() -> TriageError {
+    TriageError::InvalidConfig("internal: fewer decisions than tickets".into())
+}
+
+impl Task for BatchTask {
+    type Output = String;
+    type JsValue = String;
+
+    fn compute(&mut self) -> napi::Result<String> {
+        // A panic here would cross an `extern "C"` frame on a libuv thread and abort Node.
+        guard(|| self.run()).map_err(|info| park(&mut self.failure, info))
+    }
+
+    fn resolve(&mut self, _env: Env, output: String) -> napi::Result<String> {
+        Ok(output)
+    }
+
+    fn reject(&mut self, env: Env, error: napi::Error) -> napi::Result<String> {
+        Err(unpark(&mut self.failure, &env, error))
+    }
+}

@@ -1,0 +1,142 @@
+//! Tickets in and decisions out as JSON text.
+//!
+//! Tickets cross the boundary as `JSON.stringify` output and decisions come back as JSON text
+//! for `JSON.parse`: V8's JSON codec plus serde_json beat walking objects property by property
+//! through N-API (numbers in `bench.js`, "conversion"). The same texts feed batches, where the
+//! parsing then happens off the main thread.
+
+use serde::Serialize;
+use triagekit::{Decision, Ticket, TriageError};
+
+use crate::error::ErrorInfo;
+
+/// Parses one ticket from JSON text.
+///
+/// JS strings are UTF-16 and may hold lone surrogates, which `JSON.stringify` writes as `\udXXX`
+/// escapes that serde_json rejects. Rather than refuse a ticket over one broken emoji, those
+/// escapes become U+FFFD, which is what N-API's own string conversion does. The retry only runs
+/// after a failed parse, so well-formed tickets pay nothing for it.
+pub fn parse_ticket(json: &str) -> Result<Ticket, TriageError> {
+    match Ticket::from_json(json) {
+        Err(TriageError::InvalidTicket { message, .. }) if message.contains("surrogate") => {
+            Ticket::from_json(&replace_lone_surrogates(json))
+        }
+        other => other,
+    }
+}
+
+/// Rewrites every `\uD800`-`\uDFFF` escape that is not part of a valid pair as `\uFFFD`.
+pub fn replace_lone_surrogates(json: &str) -> String {
+    let bytes = json.as_bytes();
+    let mut out = String::with_capacity(json.len());
+    let mut copied = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'\\' {
+            i += 1;
+            continue;
+        }
+        let Some(unit) = escape_at(bytes, i) else {
+            // `\\`, `\"`, `\n`, ...: skip the escaped character so `\\ud800` is left alone.
+            i += 2;
+            continue;
+        };
+        let width = if (0xD800..0xDC00).contains(&unit) {
+            match escape_at(bytes, i + 6) {
+                Some(low) if (0xDC00..0xE000).contains(&low) => {
+                    i += 12;
+                    continue;
+                }
+                _ => 6,
+            }
+        } else if (0xDC00..0xE000).contains(&unit) {
+            6
+        } else {
+            i += 6;
+            continue;
+        };
+        out.push_str(&json[copied..i]);
+        out.push_str("\\ufffd");
+        i += width;
+        copied = i;
+    }
+    out.push_str(&json[copied..]);
+    out
+}
+
+/// The UTF-16 unit of a `\uXXXX` escape starting at `at`, if there is one.
+fn escape_at(bytes: &[u8], at: usize) -> Option<u32> {
+    let escape = bytes.get(at..at + 6)?;
+    if escape[0] != b'\\' || escape[1] != b'u' {
+        return None;
+    }
+    let hex = std::str::from_utf8(&escape[2..]).ok()?;
+    u32::from_str_radix(hex, 16).ok()
+}
+
+/// Serialises a decision; without `trace` the trace is emptied, exactly as the CLI's
+/// `--no-trace` does, so every binding returns the same shape.
+pub fn decision_json(mut decision: Decision, trace: bool) -> Result<String, ErrorInfo> {
+    if !trace {
+        decision.trace = Default::default();
+    }
+    to_json(&decision)
+}
+
+/// Serialises any result value, mapping the (unexpected) failure to `INTERNAL`.
+pub fn to_json<T: Serialize>(value: &T) -> Result<String, ErrorInfo> {
+    serde_json::to_string(value).map_err(|e| ErrorInfo::new(crate::error::INTERNAL, format!("serialising: {e}")))
+}
+
+/// One slot of a batch result: a decision, or `{"error": {...}}` for that ticket alone.
+#[derive(Serialize)]
+#[serde(untagged)]
+pub enum Slot {
+    /// The ticket was triaged.
+    Decision(Decision),
+    /// The ticket failed; the other slots are unaffected.
+    Error {
+        /// Same fields as a thrown error.
+        error: ErrorInfo,
+    },
+}
+
+impl Slot {
+    /// Wraps a triage result, trimming the trace when the caller asked for none.
+    pub fn from_result(result: Result<Decision, TriageError>, trace: bool) -> Slot {
+        match result {
+            Ok(mut decision) => {
+                if !trace {
+                    decision.trace = Default::default();
+                }
+                Slot::Decision(decision)
+            }
+            Err(error) => Slot::Error { error: ErrorInfo::from(error) },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lone_surrogates_become_replacement_characters() {
+        assert_eq!(replace_lone_surrogates(r#"{"a":"x\ud800y"}"#), r#"{"a":"x\ufffdy"}"#);
+        assert_eq!(replace_lone_surrogates(r#""\udc00\ud83d""#), r#""\ufffd\ufffd""#);
+    }
+
+    #[test]
+    fn valid_pairs_and_escaped_backslashes_are_kept() {
+        let pair = r#"{"a":"\ud83d\ude00 ok"}"#;
+        assert_eq!(replace_lone_surrogates(pair), pair);
+        let escaped = r#"{"a":"\\ud800"}"#;
+        assert_eq!(replace_lone_surrogates(escaped), escaped);
+    }
+
+    #[test]
+    fn ticket_with_lone_surrogate_parses() {
+        let ticket = parse_ticket(r#"{"id":"1","subject":"broken \ud83d emoji"}"#).unwrap();
+        assert_eq!(ticket.subject, "broken \u{FFFD} emoji");
+    }
+}

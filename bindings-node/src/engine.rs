@@ -1,0 +1,201 @@
+//! `NativeEngine`: the JS-facing triage engine. Argument conversion and error mapping only;
+//! every decision is made by `triagekit::Engine`.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use napi::bindgen_prelude::{AsyncTask, Unknown};
+use napi::Env;
+use napi_derive::napi;
+use serde_json::Value;
+use triagekit::assign::{Presence, Roster};
+use triagekit::{load_rules, Engine, EngineOptions};
+
+use crate::batch::BatchTask;
+use crate::convert::{decision_json, parse_ticket, to_json};
+use crate::error::{guard_js, ErrorInfo};
+use crate::model::NativeModel;
+
+/// Native half of `Engine` (the JS class in `lib/engine.js` wraps this one).
+#[napi]
+pub struct NativeEngine {
+    inner: Arc<Engine>,
+}
+
+#[napi]
+impl NativeEngine {
+    /// Builds an engine. `rules` is a rule file/folder path if one exists there, else rule source
+    /// (core's `load_rules` decides); options are already snake_case, as `EngineOptions` reads them.
+    #[napi(constructor)]
+    pub fn new(
+        env: Env,
+        rules: String,
+        model: Option<&NativeModel>,
+        roster: Option<Value>,
+        options: Option<Value>,
+    ) -> napi::Result<Self> {
+        guard_js(&env, || {
+            let options = parse_options(options)?;
+            let rules = load_rules(&rules, options.strict_rules)?;
+            let roster = roster.map(parse_roster).transpose()?;
+            let engine = Engine::new(rules, model.map(NativeModel::shared), roster, options)?;
+            Ok(NativeEngine { inner: Arc::new(engine) })
+        })
+    }
+
+    /// Builds an engine from files only, like the CLI: rules path, optional model and roster paths.
+    #[napi(factory)]
+    pub fn from_paths(
+        env: Env,
+        rules: String,
+        model: Option<String>,
+        roster: Option<String>,
+        options: Option<Value>,
+    ) -> napi::Result<Self> {
+        guard_js(&env, || {
+            let options = parse_options(options)?;
+            let engine =
+                Engine::from_paths(rules.as_ref(), model.as_deref().map(Path::new), roster.as_deref().map(Path::new), options)?;
+            Ok(NativeEngine { inner: Arc::new(engine) })
+        })
+    }
+
+    /// Triages one ticket given as JSON text; returns the decision as JSON text.
+    #[napi]
+    pub fn triage_json(&self, env: Env, ticket: String, commit: Option<bool>, trace: Option<bool>) -> napi::Result<String> {
+        guard_js(&env, || {
+            let ticket = parse_ticket(&ticket)?;
+            let decision = match commit {
+                Some(commit) => self.inner.triage_with_commit(&ticket, commit)?,
+                None => self.inner.triage(&ticket)?,
+            };
+            decision_json(decision, trace.unwrap_or(true))
+        })
+    }
+
+    /// The same as `triageJson` but converting objects through N-API property by property; kept
+    /// only so `bench.js` can show why the JSON path is the default.
+    #[napi]
+    pub fn triage_object<'env>(&self, env: &'env Env, ticket: Value, commit: Option<bool>) -> napi::Result<Unknown<'env>> {
+        let decision = guard_js(env, || {
+            let ticket = triagekit::Ticket::from_value(ticket)?;
+            Ok(match commit {
+                Some(commit) => self.inner.triage_with_commit(&ticket, commit)?,
+                None => self.inner.triage(&ticket)?,
+            })
+        })?;
+        env.to_js_value(&decision)
+    }
+
+    /// Triages tickets given as JSON Lines text on the libuv thread pool; resolves to the JSON
+    /// text of an array with one decision or `{error}` per line, in input order.
+    #[napi(ts_return_type = "Promise<string>")]
+    pub fn triage_batch_json(&self, lines: String, commit: Option<bool>, trace: Option<bool>) -> AsyncTask<BatchTask> {
+        AsyncTask::new(BatchTask::new(self.inner.clone(), lines, commit, trace.unwrap_or(true)))
+    }
+
+    /// Compiles rules (path or source) and swaps them in; tickets in flight finish on the old
+    /// set, and a rule set that fails to compile leaves the current one in place.
+    #[napi]
+    pub fn reload_rules(&self, env: Env, rules: String) -> napi::Result<()> {
+        guard_js(&env, || {
+            let rules = load_rules(&rules, self.inner.options().strict_rules)?;
+            self.inner.reload_rules(rules);
+            Ok(())
+        })
+    }
+
+    /// Swaps in a model, or removes it with `null`.
+    #[napi]
+    pub fn set_model(&self, env: Env, model: Option<&NativeModel>) -> napi::Result<()> {
+        guard_js(&env, || {
+            self.inner.set_model(model.map(NativeModel::shared));
+            Ok(())
+        })
+    }
+
+    /// Replaces the roster (path or object); loads and presence restart from the new roster.
+    #[napi]
+    pub fn replace_roster(&self, env: Env, roster: Value) -> napi::Result<()> {
+        guard_js(&env, || {
+            self.inner.replace_roster(parse_roster(roster)?);
+            Ok(())
+        })
+    }
+
+    /// Replaces the engine options (snake_case object).
+    #[napi]
+    pub fn set_options(&self, env: Env, options: Value) -> napi::Result<()> {
+        guard_js(&env, || Ok(self.inner.set_options(parse_options(Some(options))?)?))
+    }
+
+    /// The options in use, as JSON text (snake_case keys).
+    #[napi]
+    pub fn options_json(&self, env: Env) -> napi::Result<String> {
+        guard_js(&env, || to_json(&self.inner.options()))
+    }
+
+    /// Sets an agent's open-ticket count.
+    #[napi]
+    pub fn set_load(&self, env: Env, agent: String, load: u32) -> napi::Result<()> {
+        guard_js(&env, || Ok(self.inner.set_load(&agent, load)?))
+    }
+
+    /// Sets an agent's presence: `online`, `away` or `offline`.
+    #[napi]
+    pub fn set_presence(&self, env: Env, agent: String, presence: String) -> napi::Result<()> {
+        guard_js(&env, || {
+            let presence = Presence::parse(&presence).ok_or_else(|| {
+                ErrorInfo::invalid_argument(format!("presence must be online, away or offline, got {presence:?}"))
+            })?;
+            Ok(self.inner.set_presence(&agent, presence)?)
+        })
+    }
+
+    /// Frees one unit of the agent's capacity (and of the channel's, if given).
+    #[napi]
+    pub fn ticket_closed(&self, env: Env, agent: String, channel: Option<String>) -> napi::Result<()> {
+        guard_js(&env, || Ok(self.inner.ticket_closed(&agent, channel.as_deref())?))
+    }
+
+    /// Counters as JSON text (`StatsSnapshot`, snake_case keys).
+    #[napi]
+    pub fn stats_json(&self, env: Env) -> napi::Result<String> {
+        guard_js(&env, || to_json(&self.inner.stats()))
+    }
+
+    /// Counters in the Prometheus text exposition format.
+    #[napi]
+    pub fn stats_prometheus(&self, env: Env) -> napi::Result<String> {
+        guard_js(&env, || Ok(self.inner.stats().to_prometheus()))
+    }
+
+    /// Versions of the rules, model and roster in use, as JSON text.
+    #[napi]
+    pub fn versions_json(&self, env: Env) -> napi::Result<String> {
+        guard_js(&env, || {
+            let model = self.inner.model();
+            to_json(&serde_json::json!({
+                "rules": self.inner.rules().version(),
+                "model": model.as_ref().map(|m| m.version()),
+                "roster": self.inner.roster().version(),
+            }))
+        })
+    }
+}
+
+fn parse_options(options: Option<Value>) -> Result<EngineOptions, ErrorInfo> {
+    match options {
+        None | Some(Value::Null) => Ok(EngineOptions::default()),
+        Some(value) => serde_json::from_value(value)
+            .map_err(|e| ErrorInfo::from(triagekit::TriageError::InvalidConfig(e.to_string()))),
+    }
+}
+
+/// A roster from JS is a file path (a string) or the roster object itself.
+fn parse_roster(roster: Value) -> Result<Roster, ErrorInfo> {
+    Ok(match roster {
+        Value::String(path) => Roster::load(path.as_ref())?,
+        value => Roster::from_value(value)?,
+    })
+}
