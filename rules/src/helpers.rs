@@ -1,5 +1,8 @@
 //! Helper functions for conditions: text search, regex, priority matrix, business hours.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use rhai::{Array, Dynamic, Engine, EvalAltResult, FuncRegistration, ImmutableString, INT};
 
 use crate::state::{self, runtime};
@@ -62,16 +65,10 @@ fn ascii_icontains(hay: &[u8], needle: &[u8]) -> bool {
     false
 }
 
-/// Runs `f` on the prepared haystack; `()` (a missing field) counts as "no match".
-fn with_hay(text: &Dynamic, f: impl FnOnce(&Hay) -> Res<bool>) -> Res<bool> {
-    if text.is_unit() {
-        return Ok(false);
-    }
-    let s = text
-        .read_lock::<ImmutableString>()
-        .ok_or_else(|| runtime(format!("expected text (a string), found {}", text.type_name())))?;
+/// Runs `f` on the prepared haystack.
+fn with_hay(s: &ImmutableString, f: impl FnOnce(&Hay) -> Res<bool>) -> Res<bool> {
     let ticket = state::with(|st| st.ticket.clone());
-    let hay = match ticket.as_ref().and_then(|t| t.lower_of(&s)) {
+    let hay = match ticket.as_ref().and_then(|t| t.lower_of(s)) {
         Some(lower) => Hay::Lower(lower),
         None if s.is_ascii() => Hay::Ascii(s.as_str()),
         None => Hay::Unicode(s.to_lowercase()),
@@ -85,7 +82,7 @@ fn needle(d: &Dynamic) -> Res<rhai::ImmutableString> {
         .ok_or_else(|| runtime(format!("search words must be strings, found {}", d.type_name())))
 }
 
-fn contains_any(text: Dynamic, words: Array) -> Res<bool> {
+fn contains_any(text: ImmutableString, words: Array) -> Res<bool> {
     with_hay(&text, |hay| {
         for w in &words {
             if hay.contains(&needle(w)?) {
@@ -96,7 +93,7 @@ fn contains_any(text: Dynamic, words: Array) -> Res<bool> {
     })
 }
 
-fn contains_all(text: Dynamic, words: Array) -> Res<bool> {
+fn contains_all(text: ImmutableString, words: Array) -> Res<bool> {
     with_hay(&text, |hay| {
         let mut any = false;
         for w in &words {
@@ -113,14 +110,8 @@ fn contains_all(text: Dynamic, words: Array) -> Res<bool> {
     })
 }
 
-fn matches(text: Dynamic, pattern: &str) -> Res<bool> {
-    if text.is_unit() {
-        return Ok(false);
-    }
-    let s = text
-        .read_lock::<ImmutableString>()
-        .ok_or_else(|| runtime(format!("matches: expected text (a string), found {}", text.type_name())))?;
-    state::with(|st| st.regex(pattern).map(|re| re.is_match(&s))).map_err(runtime)
+fn matches(text: &str, pattern: &str) -> Res<bool> {
+    state::with(|st| st.regex(pattern).map(|re| re.is_match(text))).map_err(runtime)
 }
 
 /// ServiceNow's default impact x urgency matrix (1 = high .. 3 = low).
@@ -207,8 +198,28 @@ fn timestamp(ts: &Dynamic) -> Res<jiff::Timestamp> {
     Err(runtime(format!("expected a timestamp, found {}", ts.type_name())))
 }
 
+thread_local! {
+    /// Time zones by name; looking one up in the tz database on every call is the slow part.
+    static ZONES: RefCell<HashMap<String, jiff::tz::TimeZone>> = RefCell::new(HashMap::new());
+}
+
+fn zone(tz: &str) -> Res<jiff::tz::TimeZone> {
+    ZONES.with(|z| {
+        let mut z = z.borrow_mut();
+        if let Some(found) = z.get(tz) {
+            return Ok(found.clone());
+        }
+        let found = jiff::tz::TimeZone::get(tz).map_err(|e| runtime(format!("unknown time zone {tz:?}: {e}")))?;
+        if z.len() >= 64 {
+            z.clear();
+        }
+        z.insert(tz.to_owned(), found.clone());
+        Ok(found)
+    })
+}
+
 fn within(ts: &Dynamic, tz: &str, days: Option<&str>, start: &str, end: &str) -> Res<bool> {
-    let zone = jiff::tz::TimeZone::get(tz).map_err(|e| runtime(format!("unknown time zone {tz:?}: {e}")))?;
+    let zone = zone(tz)?;
     let (start, end) = (hhmm(start)?, hhmm(end)?);
     let local = timestamp(ts)?.to_zoned(zone);
     let minute = u32::from(local.hour().unsigned_abs()) * 60 + u32::from(local.minute().unsigned_abs());
@@ -229,9 +240,15 @@ fn within(ts: &Dynamic, tz: &str, days: Option<&str>, start: &str, end: &str) ->
 /// so the optimiser never runs them at compile time.
 pub(crate) fn register(engine: &mut Engine) {
     let vol = |name: &str| FuncRegistration::new(name).with_volatility(true);
+    // Exact-type overloads resolve without Rhai's slower `Dynamic` parameter search;
+    // the `()` overloads make a missing field simply "no match".
     vol("contains_any").register_into_engine(engine, contains_any);
+    vol("contains_any").register_into_engine(engine, |_: (), _: Array| false);
     vol("contains_all").register_into_engine(engine, contains_all);
+    vol("contains_all").register_into_engine(engine, |_: (), _: Array| false);
     vol("matches").register_into_engine(engine, matches);
+    vol("matches").register_into_engine(engine, |_: (), _: &str| false);
+    engine.register_fn("priority_matrix", |i: INT, u: INT| priority_matrix_fn(Dynamic::from_int(i), Dynamic::from_int(u)));
     engine.register_fn("priority_matrix", priority_matrix_fn);
     vol("within_hours").register_into_engine(engine, |ts: Dynamic, tz: &str, start: &str, end: &str| {
         within(&ts, tz, None, start, end)
