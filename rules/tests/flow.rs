@@ -130,7 +130,7 @@ fn load_directory_orders_files_by_name_and_reports_files() {
     assert_eq!(rs.version(), again.version());
 
     // A syntax error is reported against the right file and line.
-    std::fs::write(dir.join("15-broken.rhai"), "rule \"ok\" {}\nrule \"broken\" when ( {}\n").unwrap();
+    std::fs::write(dir.join("15-broken.rhai"), "rule \"ok\" {}\nrule \"broken\" { let = 5; }\n").unwrap();
     match RuleSet::load(&dir, RuleOptions::default()) {
         Err(triagekit_rules::RuleError::Syntax { file, line, .. }) => {
             assert!(file.ends_with("15-broken.rhai"), "{file}");
