@@ -1,0 +1,127 @@
+mod common;
+
+use common::*;
+use triagekit_rules::{priority_matrix, TicketView};
+
+fn tags(src: &str, t: &TicketView) -> Vec<String> {
+    eval(src, t).tags
+}
+
+#[test]
+fn contains_any_is_case_insensitive_on_ascii_and_unicode() {
+    let src = r#"
+        rule "ascii" when contains_any(ticket.text, ["VPN IS DOWN", "nothing"]) { add_tag("ascii"); }
+        rule "unicode" when contains_any(ticket.subject, ["STRAßE", "ÜBERWEISUNG"]) { add_tag("unicode"); }
+        rule "other text" when contains_any(ticket.requester, ["EXAMPLE.COM"]) { add_tag("requester"); }
+        rule "miss" when contains_any(ticket.text, ["printer", ""]) { add_tag("miss"); }
+        rule "missing field" when contains_any(ticket.fields["nope"], ["x"]) { add_tag("nope"); }
+    "#;
+    assert_eq!(
+        tags(src, &ticket("Überweisung an die Straße", "Our vpn is down since 9")),
+        ["ascii", "unicode", "requester"]
+    );
+}
+
+#[test]
+fn contains_any_on_non_ticket_unicode_strings() {
+    let src = r#"rule "u" when contains_any("GRÜßE aus KÖLN", ["köln"]) && !contains_any("ÄÖÜ", ["x"]) { add_tag("u"); }"#;
+    assert_eq!(tags(src, &ticket("s", "b")), ["u"]);
+}
+
+#[test]
+fn contains_all_needs_every_word() {
+    let src = r#"
+        rule "all" when contains_all(ticket.text, ["card", "STOLEN"]) { add_tag("all"); }
+        rule "not all" when contains_all(ticket.text, ["card", "refund"]) { add_tag("not all"); }
+    "#;
+    assert_eq!(tags(src, &ticket("My card", "was stolen")), ["all"]);
+}
+
+#[test]
+fn contains_any_rejects_non_string_words() {
+    let o = eval(r#"rule "bad" when contains_any(ticket.text, [1]) { }"#, &ticket("s", "b"));
+    assert!(trace(&o, "bad").error.as_deref().unwrap().contains("must be strings"));
+}
+
+#[test]
+fn matches_uses_regex_and_reports_invalid_patterns_per_rule() {
+    let src = r#"
+        rule "order" when matches(ticket.body, "\\bORD-\\d{6}\\b") { add_tag("order"); }
+        rule "case" when matches(ticket.subject, "(?i)^re: invoice") { add_tag("case"); }
+        rule "no" when matches(ticket.subject, "^nope") { add_tag("no"); }
+        rule "broken" when matches(ticket.subject, "(unclosed") { add_tag("broken"); }
+        rule "dynamic" when matches(ticket.body, "ORD-" + "\\d+") { add_tag("dynamic"); }
+    "#;
+    let o = eval(src, &ticket("RE: Invoice 12", "see ORD-123456 please"));
+    assert_eq!(o.tags, ["order", "case", "dynamic"]);
+    assert!(trace(&o, "broken").error.as_deref().unwrap().contains("invalid regex"));
+}
+
+#[test]
+fn priority_matrix_matches_servicenow_defaults() {
+    let expected = [["P1", "P2", "P3"], ["P2", "P3", "P4"], ["P3", "P4", "P5"]];
+    for i in 1..=3 {
+        for u in 1..=3 {
+            assert_eq!(priority_matrix(i, u), Some(expected[(i - 1) as usize][(u - 1) as usize]));
+        }
+    }
+    assert_eq!(priority_matrix(0, 1), None);
+    assert_eq!(priority_matrix(1, 4), None);
+}
+
+#[test]
+fn priority_matrix_in_rules_and_its_errors() {
+    let t = TicketView { impact: Some(2), urgency: Some(1), ..ticket("s", "b") };
+    let o = eval(r#"rule "m" { set_priority(priority_matrix(ticket.impact, ticket.urgency)); }"#, &t);
+    assert_eq!(o.priority.as_deref(), Some("P2"));
+    let o = eval(
+        r#"rule "missing" { set_priority(priority_matrix(ticket.impact, 1)); }
+           rule "range" { set_priority(priority_matrix(4, 1)); }"#,
+        &ticket("s", "b"),
+    );
+    assert!(trace(&o, "missing").error.as_deref().unwrap().contains("impact is missing"));
+    assert!(trace(&o, "range").error.as_deref().unwrap().contains("1..3"));
+}
+
+fn at(ts: &str) -> TicketView {
+    TicketView { created_at: Some(ts.parse().unwrap()), ..ticket("s", "b") }
+}
+
+const HOURS: &str = r#"
+    rule "open" when within_hours(ticket.created_at, "Europe/Berlin", "09:00", "17:00") { add_tag("open"); }
+    rule "weekday" when within_hours(ticket.created_at, "Europe/Berlin", "Mon-Fri", "09:00", "17:00") { add_tag("weekday"); }
+    rule "night" when within_hours(ticket.created_at, "Europe/Berlin", "22:00", "06:00") { add_tag("night"); }
+    rule "weekend" when within_hours(ticket.created_at, "Europe/Berlin", "Sat,Sun", "00:00", "24:00") { add_tag("weekend"); }
+"#;
+
+#[test]
+fn within_hours_uses_the_time_zone_and_weekdays() {
+    // Wednesday 2026-11-18: 08:30 UTC is 09:30 in Berlin (CET, UTC+1).
+    assert_eq!(tags(HOURS, &at("2026-11-18T08:30:00Z")), ["open", "weekday"]);
+    // 07:30 UTC is 08:30 Berlin: before opening.
+    assert!(tags(HOURS, &at("2026-11-18T07:30:00Z")).is_empty());
+    // 16:00 UTC is 17:00 Berlin: the end is exclusive.
+    assert!(tags(HOURS, &at("2026-11-18T16:00:00Z")).is_empty());
+    // Saturday 2026-11-21 10:00 Berlin: open hours but not a weekday.
+    assert_eq!(tags(HOURS, &at("2026-11-21T09:00:00Z")), ["open", "weekend"]);
+    // 23:30 Berlin wraps past midnight.
+    assert_eq!(tags(HOURS, &at("2026-11-18T22:30:00Z")), ["night"]);
+    // Summer time: 2026-07-15 07:30 UTC is 09:30 CEST.
+    assert_eq!(tags(HOURS, &at("2026-07-15T07:30:00Z")), ["open", "weekday"]);
+}
+
+#[test]
+fn within_hours_without_created_at_uses_now_and_bad_input_errors() {
+    let o = eval(
+        r#"rule "always" when within_hours(ticket.created_at, "UTC", "00:00", "24:00") { add_tag("now"); }
+           rule "bad zone" when within_hours(ticket.created_at, "Mars/Olympus", "09:00", "17:00") { }
+           rule "bad time" when within_hours(ticket.created_at, "UTC", "9am", "17:00") { }
+           rule "bad day" when within_hours(ticket.created_at, "UTC", "Mon-Funday", "09:00", "17:00") { }
+           rule "string ts" when within_hours("2026-11-18T08:30:00Z", "Europe/Berlin", "09:00", "10:00") { add_tag("str"); }"#,
+        &ticket("s", "b"),
+    );
+    assert_eq!(o.tags, ["now", "str"]);
+    assert!(trace(&o, "bad zone").error.as_deref().unwrap().contains("time zone"));
+    assert!(trace(&o, "bad time").error.as_deref().unwrap().contains("09:00"));
+    assert!(trace(&o, "bad day").error.as_deref().unwrap().contains("weekday"));
+}
