@@ -14,12 +14,19 @@ use crate::error::ErrorInfo;
 ///
 /// JS strings are UTF-16 and may hold lone surrogates, which `JSON.stringify` writes as `\udXXX`
 /// escapes that serde_json rejects. Rather than refuse a ticket over one broken emoji, those
-/// escapes become U+FFFD, which is what N-API's own string conversion does. The retry only runs
+/// escapes become U+FFFD, which is what N-API's own string conversion does. The repair only runs
 /// after a failed parse, so well-formed tickets pay nothing for it.
 pub fn parse_ticket(json: &str) -> Result<Ticket, TriageError> {
     match Ticket::from_json(json) {
-        Err(TriageError::InvalidTicket { message, .. }) if message.contains("surrogate") => {
-            Ticket::from_json(&replace_lone_surrogates(json))
+        // serde_json words this several ways ("lone leading surrogate", "unexpected end of hex
+        // escape", ...); `JSON.stringify` writes surrogate escapes as lowercase `\ud`.
+        Err(error) if json.contains("\\ud") => {
+            let repaired = replace_lone_surrogates(json);
+            if repaired == json {
+                Err(error)
+            } else {
+                Ticket::from_json(&repaired)
+            }
         }
         other => other,
     }
