@@ -1,0 +1,239 @@
+//! `triagekit.Model`: the text classifier with a scikit-learn flavoured surface.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict, PyList};
+use triagekit::model::{evaluate, Algorithm, Model, ModelError, TrainConfig};
+use triagekit::TriageError;
+
+use crate::convert;
+use crate::errors::{self, guard};
+
+/// Labels per head, as core's training and evaluation functions take them.
+type Heads = Vec<(String, Vec<Option<String>>)>;
+
+/// A trained, immutable text model. Thread-safe; pickles via its bytes.
+#[pyclass(module = "triagekit._native", name = "Model", frozen)]
+pub struct PyModel {
+    pub(crate) inner: Arc<Model>,
+}
+
+fn model_err(e: ModelError) -> PyErr {
+    errors::to_py(&TriageError::Model(e))
+}
+
+/// Lists, Series and DataFrames become plain lists in Python (`triagekit._inputs`), where pandas
+/// is at home; this side only sees `list[str]` and `list[(head, list[str | None])]`.
+fn texts_arg(texts: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
+    let py = texts.py();
+    py.import("triagekit._inputs")?.getattr("texts")?.call1((texts,))?.extract()
+}
+
+fn heads_arg(labels: &Bound<'_, PyAny>, default_head: &str) -> PyResult<Heads> {
+    let py = labels.py();
+    py.import("triagekit._inputs")?.getattr("heads")?.call1((labels, default_head))?.extract()
+}
+
+/// Applies `Model.fit(**params)` to a `TrainConfig`; unknown names are a `TypeError`.
+fn train_config(params: Option<&Bound<'_, PyDict>>) -> PyResult<TrainConfig> {
+    let mut config = TrainConfig::default();
+    let Some(params) = params else { return Ok(config) };
+    for (key, value) in params.iter() {
+        let key: String = key.extract()?;
+        match key.as_str() {
+            "algorithm" => config.algorithm = value.extract::<String>()?.parse::<Algorithm>().map_err(model_err)?,
+            "seed" => config.seed = value.extract()?,
+            "c" | "C" => config.c = value.extract()?,
+            "max_text_chars" => config.max_text_chars = value.extract()?,
+            "hash_bits" => config.hash_bits = value.extract()?,
+            "word_ngram_max" => config.word_ngram_max = value.extract()?,
+            "char_ngram_min" => config.char_ngram_min = value.extract()?,
+            "char_ngram_max" => config.char_ngram_max = value.extract()?,
+            "fold_numbers" => config.fold_numbers = value.extract()?,
+            "eps" | "tol" => config.eps = value.extract()?,
+            "max_iter" => config.max_iter = value.extract()?,
+            "nb_alpha" | "alpha" => config.nb_alpha = value.extract()?,
+            "nb_max_features" => config.nb_max_features = value.extract()?,
+            "created" => config.created = value.extract()?,
+            "data_hash" => config.data_hash = value.extract()?,
+            other => return Err(PyTypeError::new_err(format!("Model.fit() got an unexpected parameter {other:?}"))),
+        }
+    }
+    Ok(config)
+}
+
+impl PyModel {
+    fn heads(&self) -> Vec<String> {
+        self.inner.heads().into_iter().map(str::to_string).collect()
+    }
+
+    /// The head to use: the one named, else the only one; `None` means "all heads" (multi-head).
+    fn pick_head(&self, head: Option<&str>) -> PyResult<Option<String>> {
+        match head {
+            Some(h) if self.inner.classes(h).is_none() => Err(model_err(ModelError::UnknownHead(h.to_string()))),
+            Some(h) => Ok(Some(h.to_string())),
+            None => {
+                let heads = self.heads();
+                Ok(if heads.len() == 1 { heads.into_iter().next() } else { None })
+            }
+        }
+    }
+
+    /// Probabilities of one head for each text, computed with the GIL released.
+    fn proba(&self, py: Python<'_>, head: &str, texts: &[String]) -> PyResult<Vec<Vec<f32>>> {
+        let model = &self.inner;
+        py.detach(|| guard(|| texts.iter().map(|t| model.predict_proba(head, t)).collect::<Result<Vec<_>, _>>()))?
+            .map_err(model_err)
+    }
+}
+
+#[pymethods]
+impl PyModel {
+    /// Trains a model. `labels`: a list/Series (one head named "category") or a dict/DataFrame
+    /// of label columns (one head per column). Missing labels (None/NaN/"") skip that row for
+    /// that head. `params`: algorithm ("linear" | "naive-bayes"), seed, c, and advanced knobs.
+    #[staticmethod]
+    #[pyo3(signature = (texts, labels, **params))]
+    fn fit(py: Python<'_>, texts: &Bound<'_, PyAny>, labels: &Bound<'_, PyAny>, params: Option<&Bound<'_, PyDict>>) -> PyResult<PyModel> {
+        let config = train_config(params)?;
+        let texts = texts_arg(texts)?;
+        let heads = heads_arg(labels, "category")?;
+        let model = py.detach(|| guard(|| Model::fit(&texts, &heads, &config)))?.map_err(model_err)?;
+        Ok(PyModel { inner: Arc::new(model) })
+    }
+
+    /// Predicted labels: a list for a single-head model (or with `head=`), else a dict of
+    /// head -> list.
+    #[pyo3(signature = (texts, head=None))]
+    fn predict<'py>(&self, py: Python<'py>, texts: &Bound<'py, PyAny>, head: Option<&str>) -> PyResult<Bound<'py, PyAny>> {
+        let texts = texts_arg(texts)?;
+        let head = self.pick_head(head)?;
+        let model = &self.inner;
+        let predictions = py.detach(|| {
+            guard(|| {
+                let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+                model.predict_batch(&refs, 1)
+            })
+        })?;
+        let labels_of = |name: &str| -> Vec<String> {
+            predictions.iter().map(|p| p.head(name).map(|h| h.label.clone()).unwrap_or_default()).collect()
+        };
+        match head {
+            Some(h) => Ok(PyList::new(py, labels_of(&h))?.into_any()),
+            None => {
+                let out = PyDict::new(py);
+                for h in self.heads() {
+                    out.set_item(&h, labels_of(&h))?;
+                }
+                Ok(out.into_any())
+            }
+        }
+    }
+
+    /// Calibrated class probabilities (rows = texts, columns = `classes_` order): a list of
+    /// lists for a single-head model (or with `head=`), else a dict of head -> list of lists.
+    #[pyo3(signature = (texts, head=None))]
+    fn predict_proba<'py>(&self, py: Python<'py>, texts: &Bound<'py, PyAny>, head: Option<&str>) -> PyResult<Bound<'py, PyAny>> {
+        let texts = texts_arg(texts)?;
+        match self.pick_head(head)? {
+            Some(h) => Ok(PyList::new(py, self.proba(py, &h, &texts)?)?.into_any()),
+            None => {
+                let out = PyDict::new(py);
+                for h in self.heads() {
+                    out.set_item(&h, self.proba(py, &h, &texts)?)?;
+                }
+                Ok(out.into_any())
+            }
+        }
+    }
+
+    /// Accuracy, macro-F1, per-class figures and confusion matrices per head (the JSON of
+    /// `triagekit eval --json`). `labels` as in `fit`; a plain list on a single-head model is
+    /// scored against that head.
+    fn evaluate<'py>(&self, py: Python<'py>, texts: &Bound<'py, PyAny>, labels: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        let texts = texts_arg(texts)?;
+        let default_head = self.heads().into_iter().next().unwrap_or_else(|| "category".to_string());
+        let heads = heads_arg(labels, &default_head)?;
+        let model = &self.inner;
+        let report = py.detach(|| guard(|| evaluate(model, &texts, &heads)))?.map_err(model_err)?;
+        convert::serde_to_py(py, &report)
+    }
+
+    /// Class labels: a list for a single-head model, else a dict of head -> list.
+    #[getter]
+    fn classes_<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let classes = |h: &str| self.inner.classes(h).map(<[String]>::to_vec).unwrap_or_default();
+        let heads = self.heads();
+        if heads.len() == 1 {
+            return Ok(PyList::new(py, classes(&heads[0]))?.into_any());
+        }
+        let out = PyDict::new(py);
+        for h in &heads {
+            out.set_item(h, classes(h))?;
+        }
+        Ok(out.into_any())
+    }
+
+    /// Head names in model order.
+    #[getter]
+    fn heads_(&self) -> Vec<String> {
+        self.heads()
+    }
+
+    /// Stable content hash of the model.
+    #[getter]
+    fn version(&self) -> String {
+        self.inner.version().to_string()
+    }
+
+    /// Training provenance and per-head training figures, as a dict.
+    #[getter]
+    fn metadata<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        convert::serde_to_py(py, self.inner.metadata())
+    }
+
+    /// Writes the model file.
+    fn save(&self, py: Python<'_>, path: PathBuf) -> PyResult<()> {
+        let model = &self.inner;
+        py.detach(|| guard(|| model.save(&path)))?.map_err(model_err)
+    }
+
+    /// Reads a model file (checks magic, format version and checksum first).
+    #[staticmethod]
+    fn load(py: Python<'_>, path: PathBuf) -> PyResult<PyModel> {
+        let model = py.detach(|| guard(|| Model::load(&path)))?.map_err(model_err)?;
+        Ok(PyModel { inner: Arc::new(model) })
+    }
+
+    /// The model file's bytes.
+    fn to_bytes<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.inner.to_bytes())
+    }
+
+    /// A model from a model file's bytes.
+    #[staticmethod]
+    fn from_bytes(py: Python<'_>, data: Vec<u8>) -> PyResult<PyModel> {
+        let model = py.detach(|| guard(|| Model::from_bytes(&data)))?.map_err(model_err)?;
+        Ok(PyModel { inner: Arc::new(model) })
+    }
+
+    /// Pickle support: the model travels as its file bytes.
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (Bound<'py, PyBytes>,))> {
+        let py = slf.py();
+        let rebuild = py.import("triagekit._native")?.getattr("_model_from_bytes")?;
+        Ok((rebuild, (slf.get().to_bytes(py),)))
+    }
+
+    fn __repr__(&self) -> String {
+        format!("Model(heads={:?}, version={:?})", self.heads(), self.inner.version())
+    }
+}
+
+/// Rebuilds a model from bytes (used by pickle; not a public API).
+#[pyfunction]
+pub fn _model_from_bytes(py: Python<'_>, data: Vec<u8>) -> PyResult<PyModel> {
+    PyModel::from_bytes(py, data)
+}

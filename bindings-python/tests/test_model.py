@@ -1,0 +1,102 @@
+"""Model: fit/predict/predict_proba/classes_/evaluate/save/load, multi-head, pandas input."""
+
+import math
+
+import pytest
+
+import triagekit
+from conftest import training_rows
+
+
+def test_fit_predict_single_head(model):
+    texts, cats, _ = training_rows()
+    assert model.heads_ == ["category"]
+    assert sorted(model.classes_) == sorted(set(c for c in cats if c))
+    predicted = model.predict(texts)
+    assert len(predicted) == len(texts)
+    accuracy = sum(p == c for p, c in zip(predicted, cats)) / len(cats)
+    assert accuracy > 0.6
+
+
+def test_predict_proba_rows_sum_to_one(model):
+    texts, _, _ = training_rows()
+    proba = model.predict_proba(texts[:10])
+    assert len(proba) == 10
+    for row in proba:
+        assert len(row) == len(model.classes_)
+        assert math.isclose(sum(row), 1.0, rel_tol=1e-3)
+    best = [model.classes_[max(range(len(r)), key=r.__getitem__)] for r in proba]
+    assert best == model.predict(texts[:10])
+
+
+def test_multi_head_dict_labels():
+    texts, cats, prios = training_rows()
+    if prios is None:
+        pytest.skip("no priority column")
+    model = triagekit.Model.fit(texts, {"category": cats, "priority": prios}, algorithm="naive-bayes")
+    assert model.heads_ == ["category", "priority"]
+    assert set(model.classes_) == {"category", "priority"}
+    out = model.predict(texts[:5])
+    assert set(out) == {"category", "priority"} and len(out["priority"]) == 5
+    assert model.predict(texts[:5], head="priority") == out["priority"]
+    proba = model.predict_proba(texts[:5])
+    assert len(proba["priority"][0]) == len(model.classes_["priority"])
+    with pytest.raises(triagekit.ModelError):
+        model.predict(texts[:1], head="nope")
+
+
+def test_missing_labels_are_skipped():
+    texts, cats, _ = training_rows()
+    cats = list(cats)
+    cats[0], cats[1], cats[2] = None, float("nan"), ""
+    model = triagekit.Model.fit(texts, cats)
+    assert None not in model.classes_ and "" not in model.classes_
+    assert model.metadata["heads"][0]["skipped"] == 3
+
+
+def test_evaluate(model):
+    texts, cats, _ = training_rows()
+    report = model.evaluate(texts, cats)
+    head = report["heads"]["category"]
+    assert 0.6 < head["accuracy"] <= 1.0
+    assert set(head["per_class"]) >= set(model.classes_)
+    assert len(head["confusion"]["matrix"]) == len(head["confusion"]["labels"])
+
+
+def test_save_and_load(model, tmp_path):
+    path = tmp_path / "m.tkm"
+    model.save(path)
+    again = triagekit.Model.load(str(path))
+    assert again.version == model.version
+    assert again.to_bytes() == model.to_bytes()
+    texts, _, _ = training_rows()
+    assert again.predict(texts) == model.predict(texts)
+
+
+def test_bad_params_and_inputs():
+    texts, cats, _ = training_rows()
+    with pytest.raises(TypeError):
+        triagekit.Model.fit(texts, cats, learning_rate=3)
+    with pytest.raises(triagekit.ModelError):
+        triagekit.Model.fit(texts, cats, algorithm="forest")
+    with pytest.raises(triagekit.ModelError):
+        triagekit.Model.fit(texts, cats[:-1])
+    with pytest.raises(triagekit.ModelError):
+        triagekit.Model.fit([], [])
+    with pytest.raises(TypeError):
+        triagekit.Model.fit("one text", cats)
+
+
+def test_pandas_series_and_dataframe():
+    pd = pytest.importorskip("pandas")
+    texts, cats, prios = training_rows()
+    frame = pd.DataFrame({"text": texts, "category": cats})
+    frame.loc[0, "category"] = None
+    single = triagekit.Model.fit(frame["text"], frame["category"])
+    assert single.predict(frame["text"].head(3)) == single.predict(list(frame["text"].head(3)))
+    if prios is not None:
+        frame["priority"] = prios
+        multi = triagekit.Model.fit(frame["text"], frame[["category", "priority"]])
+        assert multi.heads_ == ["category", "priority"]
+        report = multi.evaluate(frame["text"], frame[["category", "priority"]])
+        assert set(report["heads"]) == {"category", "priority"}
