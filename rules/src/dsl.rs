@@ -216,11 +216,11 @@ pub(crate) fn inspect(
     let mut nested = None;
     ast.walk(&mut |path: &[ASTNode]| {
         match path.last() {
-            Some(ASTNode::Expr(Expr::Custom(c, pos))) if c.tokens.first().is_some_and(|t| t == KEYWORD) => {
-                if !top.contains(pos) || path.len() > 2 {
-                    nested = Some(*pos);
-                    return false;
-                }
+            Some(ASTNode::Expr(Expr::Custom(c, pos)))
+                if c.tokens.first().is_some_and(|t| t == KEYWORD) && (!top.contains(pos) || path.len() > 2) =>
+            {
+                nested = Some(*pos);
+                return false;
             }
             Some(ASTNode::Expr(Expr::FnCall(f, _))) if f.name == "matches" && f.args.len() == 2 => {
                 if let Expr::StringConstant(p, _) = &f.args[1] {
