@@ -37,3 +37,54 @@ function comparable(decision) {
 }
 
 module.exports = { fixtures, rulesPath, agentsPath, sampleLines, sampleTickets, comparable };
+
+/** Minimal RFC 4180 reader (quoted fields, doubled quotes, newlines inside quotes). */
+function readCsv(file) {
+  const text = fs.readFileSync(file, 'utf8').replace(/^\ufeff/, '');
+  const rows = [];
+  let row = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') {
+        quoted = false;
+      } else {
+        field += c;
+      }
+    } else if (c === '"') {
+      quoted = true;
+    } else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+    } else {
+      field += c;
+    }
+  }
+  if (field || row.length) rows.push([...row, field]);
+  const [header, ...data] = rows;
+  return data.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] ?? ''])));
+}
+
+/** The training fixture as texts plus label columns. */
+function trainingData() {
+  const rows = readCsv(path.join(fixtures, 'train', 'tickets.csv'));
+  return {
+    texts: rows.map((r) => `${r.subject}\n${r.body}`),
+    category: rows.map((r) => r.category),
+    priority: rows.map((r) => r.priority),
+  };
+}
+
+module.exports.readCsv = readCsv;
+module.exports.trainingData = trainingData;

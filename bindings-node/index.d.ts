@@ -1,0 +1,308 @@
+// Type definitions for triagekit (Node.js addon). CommonJS: `require('triagekit')`;
+// ES modules: `import { Engine, Model } from 'triagekit'`.
+//
+// Key casing: method names and option objects are camelCase (JS conventions). Data that comes
+// back from the engine (decisions, stats, options, model metadata, evaluation reports) keeps
+// the snake_case keys of triagekit's JSON, so it is byte-for-byte the shape the CLI and the
+// Python binding produce and can be stored or forwarded without renaming.
+//
+// Errors: every failure is an `Error` (a `TypeError` for INVALID_ARGUMENT) with a stable
+// `code` (see `ErrorCode`) and, when known, `file`, `line`, `column` (rule compile errors,
+// data files), `rule` (rule run-time errors) and `field` (INVALID_TICKET).
+//
+// Hostile input (documented results):
+// - wrong field types, non-object tickets, BigInt, cyclic objects, unparsable dates and
+//   nesting deeper than 128 levels: INVALID_TICKET (with `field` when one field is at fault);
+// - lone UTF-16 surrogates in any string: replaced by U+FFFD, the ticket is triaged;
+// - `Date` values (e.g. `created_at`) are converted with `toJSON` (RFC 3339);
+// - very large texts are triaged; the model reads only its first `max_text_chars` characters.
+// - a panic inside the addon becomes an Error with code INTERNAL; the process keeps running.
+
+/** Stable error codes. */
+export declare const ErrorCode: Readonly<{
+  RULE_COMPILE: 'RULE_COMPILE';
+  RULE_RUNTIME: 'RULE_RUNTIME';
+  MODEL_FORMAT: 'MODEL_FORMAT';
+  MODEL: 'MODEL';
+  INVALID_TICKET: 'INVALID_TICKET';
+  INVALID_ROSTER: 'INVALID_ROSTER';
+  UNKNOWN_AGENT: 'UNKNOWN_AGENT';
+  INVALID_CONFIG: 'INVALID_CONFIG';
+  IO: 'IO';
+  INVALID_ARGUMENT: 'INVALID_ARGUMENT';
+  INTERNAL: 'INTERNAL';
+}>;
+
+/** One of the `ErrorCode` values. */
+export type ErrorCodeName = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** Fields of a triagekit error (thrown, or in a batch slot's `error`). */
+export interface TriageErrorInfo {
+  code: ErrorCodeName;
+  message: string;
+  /** Rule or data file, when known. */
+  file?: string;
+  /** 1-based line (CSV data: row), when known. */
+  line?: number;
+  /** 1-based column, when known. */
+  column?: number;
+  /** The rule that failed at run time. */
+  rule?: string;
+  /** The ticket field at fault. */
+  field?: string;
+}
+
+/** What a thrown triagekit error looks like. */
+export interface TriageError extends Error, TriageErrorInfo {}
+
+/** A support ticket. Unknown keys are kept and visible to rules as custom fields. */
+export interface Ticket {
+  /** Numbers are accepted and kept as text. */
+  id?: string | number | null;
+  subject?: string | null;
+  body?: string | null;
+  requester?: string | null;
+  /** `email`, `chat`, `phone`, `web`, ... */
+  channel?: string | null;
+  /** RFC 3339 text or a `Date`. */
+  created_at?: string | Date | null;
+  /** ITIL impact: 1..3, '1'..'3' or 'high' | 'medium' | 'low'. */
+  impact?: number | string | null;
+  /** ITIL urgency: 1..3, '1'..'3' or 'high' | 'medium' | 'low'. */
+  urgency?: number | string | null;
+  /** An array of strings, or one string. */
+  tags?: string[] | string | null;
+  /** Custom fields (`ticket.fields["x"]` in rules). */
+  fields?: Record<string, unknown> | null;
+  [key: string]: unknown;
+}
+
+/** One rule's part in a decision. */
+export interface RuleTrace {
+  rule: string;
+  matched: boolean;
+  actions: { field: string; value: string }[];
+  error: string | null;
+  output: string[];
+}
+
+/** One model head's prediction in a trace. */
+export interface ModelTrace {
+  head: string;
+  label: string;
+  confidence: number;
+  /** `[label, probability]`, best first. */
+  top: [string, number][];
+}
+
+/** Why a decision came out as it did (empty when triaged with `trace: false`). */
+export interface Trace {
+  rules_version: string;
+  model_version: string | null;
+  roster_version: string;
+  model: ModelTrace[];
+  rules: RuleTrace[];
+  stopped_by: string | null;
+  /** Decided field -> `rule:<name>`, `model`, `default` or `review`. */
+  sources: Record<string, string>;
+  /** Candidates considered and the pick (see core's `AssignmentTrace`). */
+  assignment: Record<string, unknown>;
+  elapsed_us: number;
+}
+
+/** The outcome of triaging one ticket (snake_case, as triagekit's JSON). */
+export interface Decision {
+  ticket_id: string;
+  category: string | null;
+  priority: string | null;
+  group: string | null;
+  agent: string | null;
+  tags: string[];
+  needs_review: boolean;
+  review_reason: string | null;
+  confidence: number | null;
+  trace: Trace;
+}
+
+/** A `triageBatch` slot: a decision, or the error of that ticket alone. */
+export type BatchResult = Decision | { error: TriageErrorInfo };
+
+/** Engine options (camelCase here; snake_case keys are accepted too). */
+export interface EngineOptions {
+  /** Model confidence below which the category is not trusted and the ticket goes to review (0..1). */
+  reviewThreshold?: number;
+  /** Per-category thresholds overriding `reviewThreshold`. */
+  classThresholds?: Record<string, number>;
+  /** Group receiving tickets that need review (default `triage-review`). */
+  reviewQueue?: string;
+  /** Group used when neither rules nor model pick one. */
+  defaultGroup?: string | null;
+  /** Count assignments against agents' loads (default true); false is a dry run. */
+  commit?: boolean;
+  /** Labels per model head reported to rules and trace (default 3). */
+  topK?: number;
+  /** A rule raising an error fails the triage (RULE_RUNTIME) instead of being recorded. */
+  strictRules?: boolean;
+}
+
+/** The options in use, as triagekit serialises them. */
+export interface EngineOptionsSnapshot {
+  review_threshold: number;
+  class_thresholds: Record<string, number>;
+  review_queue: string;
+  default_group: string | null;
+  commit: boolean;
+  top_k: number;
+  strict_rules: boolean;
+}
+
+/** A roster object (the agents.json format): agents, groups and strategies. */
+export interface Roster {
+  version?: string;
+  groups?: Record<string, { strategy?: string }>;
+  agents: {
+    id: string;
+    name?: string;
+    groups?: string[];
+    skills?: string[] | Record<string, number> | (string | { name: string; level: number })[];
+    capacity: number | { max: number; per_channel?: Record<string, number> };
+    load?: number | Record<string, number>;
+    presence?: Presence;
+    hours?: { tz: string; days: string; start: string; end: string };
+  }[];
+}
+
+/** Agent presence; only online agents are assigned tickets. */
+export type Presence = 'online' | 'away' | 'offline';
+
+/** Per-call triage options. */
+export interface TriageOptions {
+  /** Override the engine's `commit` for this call (false = decide without taking capacity). */
+  commit?: boolean;
+  /** Include the trace (default true). */
+  trace?: boolean;
+}
+
+/** `triageBatch` options. */
+export interface BatchOptions extends TriageOptions {
+  /** Tickets per native call (default 1024); smaller keeps each main-thread step shorter. */
+  chunkSize?: number;
+}
+
+/** Engine counters (snake_case). */
+export interface Stats {
+  tickets_triaged: number;
+  errors: number;
+  review_queue: number;
+  unassigned: number;
+  rules: Record<string, { hits: number; errors: number }>;
+  groups: Record<string, number>;
+  agents: Record<string, number>;
+  latency_us: { p50: number; p90: number; p99: number };
+}
+
+/** Engine construction. */
+export interface EngineConfig {
+  /** A rule file or folder if one exists at this path, else Rhai rule source text. */
+  rules: string;
+  /** A `Model` or a model file path. */
+  model?: Model | string | null;
+  /** A roster file path or a roster object. */
+  agents?: string | Roster | null;
+  options?: EngineOptions;
+}
+
+/** Triages tickets: model, then rules, then assignment. Share one per process. */
+export declare class Engine {
+  constructor(config: EngineConfig);
+  /** All paths, like the CLI: `rules` must be a file or folder. */
+  static fromPaths(config: { rules: string; model?: string | null; agents?: string | null; options?: EngineOptions }): Engine;
+  /** Synchronous (microseconds). Throws INVALID_TICKET, RULE_RUNTIME (strict rules), ... */
+  triage(ticket: Ticket, options?: TriageOptions): Decision;
+  /**
+   * Triages off the main thread (libuv pool + rayon); results in input order, one per ticket.
+   * A bad ticket fails only its own slot. Tickets are processed in chunks, each on one
+   * consistent snapshot; a reload during a batch applies from the next chunk on.
+   */
+  triageBatch(tickets: Ticket[], options?: BatchOptions): Promise<BatchResult[]>;
+  /** Compiles (path or source) and swaps rules in atomically; on error the old rules stay. */
+  reloadRules(rules: string): void;
+  /** Swaps the model in (Model or path), or removes it with null. */
+  setModel(model: Model | string | null): void;
+  /** Replaces the roster; loads and presence restart from the new one. */
+  replaceRoster(agents: string | Roster): void;
+  /** Replaces the options. */
+  setOptions(options: EngineOptions): void;
+  /** The options in use. */
+  readonly options: EngineOptionsSnapshot;
+  /** Sets an agent's open-ticket count. */
+  setLoad(agent: string, load: number): void;
+  setPresence(agent: string, presence: Presence): void;
+  /** Frees one unit of the agent's capacity (and of `channel`'s) when one of their tickets closes. */
+  ticketClosed(agent: string, channel?: string | null): void;
+  stats(): Stats;
+  /** Prometheus text exposition format. */
+  statsPrometheus(): string;
+  /** Versions of the rules, model and roster in use. */
+  versions(): { rules: string; model: string | null; roster: string };
+}
+
+/** Labels: an array trains head `category`; an object trains one head per key. */
+export type Labels = (string | number | null)[] | Record<string, (string | number | null)[]>;
+
+/** Training options. */
+export interface FitOptions {
+  algorithm?: 'linear' | 'naive-bayes';
+  /** Same seed + same data = byte-identical model (default 42). */
+  seed?: number;
+  /** SVM regularisation (default 0.5). */
+  c?: number;
+  maxTextChars?: number;
+  /** Hash buckets per feature block = 2^hashBits (8..24). */
+  hashBits?: number;
+  maxIter?: number;
+}
+
+/** One head's prediction. */
+export interface HeadPrediction {
+  label: string;
+  confidence: number;
+  /** `[label, probability]`, best first. */
+  top: [string, number][];
+}
+
+/** Evaluation of one head (snake_case). */
+export interface HeadReport {
+  accuracy: number;
+  macro_f1: number;
+  support: number;
+  skipped: number;
+  per_class: Record<string, { precision: number; recall: number; f1: number; support: number }>;
+  confusion: { labels: string[]; matrix: number[][] };
+}
+
+/** A trained, immutable text model. */
+export declare class Model {
+  private constructor();
+  /** Trains off the main thread. */
+  static fit(texts: string[], labels: Labels, options?: FitOptions): Promise<Model>;
+  /** Reads a model file (MODEL_FORMAT if it is not one, or from a newer version). */
+  static load(path: string): Model;
+  /** Writes the model file atomically. */
+  save(path: string): void;
+  /** Top-k (default 3) per head. */
+  predict(text: string, options?: { k?: number }): Record<string, HeadPrediction>;
+  /** Probabilities of one head (default `category`, else the first), aligned with `classes(head)`. */
+  predictProba(text: string, head?: string): number[];
+  classes(head?: string): string[];
+  readonly heads: string[];
+  /** Stable id (payload hash), as in decision traces. */
+  readonly version: string;
+  /** Training provenance and metrics (snake_case). */
+  readonly metadata: Record<string, unknown>;
+  /** Accuracy, macro-F1, per-class figures, confusion matrix per head; off the main thread. */
+  evaluate(texts: string[], labels: Labels): Promise<{ heads: Record<string, HeadReport> }>;
+}
+
+declare const triagekit: { Engine: typeof Engine; Model: typeof Model; ErrorCode: typeof ErrorCode };
+export default triagekit;
