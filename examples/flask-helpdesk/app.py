@@ -1,0 +1,243 @@
+"""A small helpdesk API on triagekit: triage + assign on POST, queues, close, hot reload, metrics.
+
+Run it:  TRIAGEKIT_ADMIN_TOKEN=secret flask --app app:create_app run
+"""
+
+import hmac
+import json
+import os
+import pathlib
+import sqlite3
+import time
+
+from flask import Flask, g, jsonify, request
+
+import triagekit
+
+HERE = pathlib.Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+
+DEFAULTS = {
+    "RULES": str(ROOT / "fixtures" / "rules" / "helpdesk.rhai"),
+    "MODEL": None,
+    "AGENTS": str(ROOT / "fixtures" / "agents.json"),
+    "ENGINE_OPTIONS": None,
+    "DATABASE": str(HERE / "helpdesk.sqlite3"),
+    "ADMIN_TOKEN": None,  # None: read TRIAGEKIT_ADMIN_TOKEN from the environment
+}
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS tickets (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    external_id TEXT,
+    grp         TEXT,
+    agent       TEXT,
+    channel     TEXT,
+    status      TEXT NOT NULL DEFAULT 'open',
+    ticket      TEXT NOT NULL,
+    decision    TEXT NOT NULL,
+    trace       TEXT NOT NULL,
+    created_at  REAL NOT NULL,
+    closed_at   REAL
+);
+CREATE INDEX IF NOT EXISTS tickets_queue ON tickets (grp, status);
+"""
+
+
+def create_app(config=None):
+    """Builds the app; `config` overrides DEFAULTS (RULES, MODEL, AGENTS, DATABASE, ...)."""
+    app = Flask(__name__)
+    app.config.update(DEFAULTS)
+    app.config.update(config or {})
+    app.extensions["triagekit"] = triagekit.Engine(
+        rules=app.config["RULES"],
+        model=app.config["MODEL"],
+        agents=app.config["AGENTS"],
+        options=app.config["ENGINE_OPTIONS"],
+    )
+    _init_db(app.config["DATABASE"])
+    app.teardown_appcontext(_close_db)
+    _register_routes(app)
+    return app
+
+
+def engine() -> triagekit.Engine:
+    """The app's engine (one per process: it is thread-safe and releases the GIL)."""
+    from flask import current_app
+
+    return current_app.extensions["triagekit"]
+
+
+def _connect(path):
+    # WAL lets readers run while one writer commits; the timeout waits out short write locks
+    # instead of failing requests under concurrency.
+    conn = sqlite3.connect(path, timeout=30, isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA busy_timeout=30000")
+    return conn
+
+
+def _init_db(path):
+    conn = _connect(path)
+    try:
+        conn.executescript(SCHEMA)
+    finally:
+        conn.close()
+
+
+def db():
+    """This request's SQLite connection (one per request/thread, closed at teardown)."""
+    from flask import current_app
+
+    if "db" not in g:
+        g.db = _connect(current_app.config["DATABASE"])
+    return g.db
+
+
+def _close_db(_exc):
+    conn = g.pop("db", None)
+    if conn is not None:
+        conn.close()
+
+
+def _error(status, message, **extra):
+    body = {"error": {"message": message, **extra}}
+    return jsonify(body), status
+
+
+def _triage_error(err):
+    """A TriageError as a JSON error body; bad tickets are the client's fault (422)."""
+    status = 422 if isinstance(err, triagekit.InvalidTicketError) else 500
+    fields = {k: getattr(err, k) for k in ("code", "field", "file", "line", "column") if getattr(err, k, None) is not None}
+    return _error(status, str(err), **fields)
+
+
+def _json_body():
+    """The request's JSON object, or None when the body is missing, malformed or not an object."""
+    body = request.get_json(silent=True, force=True)
+    return body if isinstance(body, dict) else None
+
+
+def _row_to_json(row):
+    return {
+        "id": row["id"],
+        "external_id": row["external_id"],
+        "status": row["status"],
+        "group": row["grp"],
+        "agent": row["agent"],
+        "ticket": json.loads(row["ticket"]),
+        "decision": json.loads(row["decision"]),
+        "trace": json.loads(row["trace"]),
+        "created_at": row["created_at"],
+        "closed_at": row["closed_at"],
+    }
+
+
+def _admin_denied():
+    """None when the request carries the admin token; else the 401/403 response."""
+    from flask import current_app
+
+    token = current_app.config["ADMIN_TOKEN"] or os.environ.get("TRIAGEKIT_ADMIN_TOKEN")
+    if not token:
+        return _error(403, "admin endpoints are disabled: set TRIAGEKIT_ADMIN_TOKEN")
+    given = request.headers.get("Authorization", "")
+    if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
+        return _error(401, "missing or wrong admin token (Authorization: Bearer ...)")
+    return None
+
+
+def _register_routes(app):
+    @app.post("/tickets")
+    def create_ticket():
+        """Triages, assigns and stores a ticket; 201 with the stored record."""
+        ticket = _json_body()
+        if ticket is None:
+            return _error(400, "request body must be a JSON object (Content-Type: application/json)")
+        try:
+            decision = engine().triage(ticket)
+        except triagekit.TriageError as err:
+            return _triage_error(err)
+        trace = decision.pop("trace", {})
+        channel = ticket.get("channel") if isinstance(ticket.get("channel"), str) else None
+        try:
+            cur = db().execute(
+                "INSERT INTO tickets (external_id, grp, agent, channel, ticket, decision, trace, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (decision["ticket_id"], decision["group"], decision["agent"], channel,
+                 json.dumps(ticket), json.dumps(decision), json.dumps(trace), time.time()),
+            )
+        except Exception:
+            # The engine already counted the ticket against the agent: give the capacity back.
+            if decision["agent"]:
+                engine().ticket_closed(decision["agent"], channel)
+            raise
+        row = db().execute("SELECT * FROM tickets WHERE id = ?", (cur.lastrowid,)).fetchone()
+        return jsonify(_row_to_json(row)), 201
+
+    @app.get("/tickets/<int:ticket_id>")
+    def get_ticket(ticket_id):
+        """One stored ticket with its decision and trace."""
+        row = db().execute("SELECT * FROM tickets WHERE id = ?", (ticket_id,)).fetchone()
+        if row is None:
+            return _error(404, f"no ticket {ticket_id}")
+        return jsonify(_row_to_json(row))
+
+    @app.get("/queues/<group>")
+    def queue(group):
+        """Open tickets routed to a group, oldest first."""
+        rows = db().execute(
+            "SELECT id, external_id, agent, decision, created_at FROM tickets"
+            " WHERE grp = ? AND status = 'open' ORDER BY id",
+            (group,),
+        ).fetchall()
+        items = [
+            {"id": r["id"], "external_id": r["external_id"], "agent": r["agent"],
+             "priority": json.loads(r["decision"]).get("priority"), "created_at": r["created_at"]}
+            for r in rows
+        ]
+        return jsonify({"group": group, "open": len(items), "tickets": items})
+
+    @app.post("/tickets/<int:ticket_id>/close")
+    def close_ticket(ticket_id):
+        """Closes a ticket and frees its agent's capacity; closing twice is a 409."""
+        conn = db()
+        # The conditional UPDATE is the lock: of two concurrent closes only one changes the row,
+        # so capacity is freed exactly once.
+        cur = conn.execute(
+            "UPDATE tickets SET status = 'closed', closed_at = ? WHERE id = ? AND status = 'open'",
+            (time.time(), ticket_id),
+        )
+        row = conn.execute("SELECT * FROM tickets WHERE id = ?", (ticket_id,)).fetchone()
+        if row is None:
+            return _error(404, f"no ticket {ticket_id}")
+        if cur.rowcount == 0:
+            return _error(409, f"ticket {ticket_id} is already closed")
+        if row["agent"]:
+            try:
+                engine().ticket_closed(row["agent"], row["channel"])
+            except triagekit.RosterError:
+                pass  # the agent left the roster since; nothing to free
+        return jsonify(_row_to_json(row))
+
+    @app.post("/admin/reload")
+    def reload():
+        """Reloads rules and model from the configured paths (atomically, per part)."""
+        denied = _admin_denied()
+        if denied:
+            return denied
+        try:
+            engine().reload_rules(app.config["RULES"])
+            engine().set_model(app.config["MODEL"])
+        except triagekit.TriageError as err:
+            return _triage_error(err)
+        return jsonify({"rules_version": engine().rules_version, "model_version": engine().model_version})
+
+    @app.get("/metrics")
+    def metrics():
+        """Engine counters in Prometheus text format."""
+        return engine().stats_prometheus(), 200, {"Content-Type": "text/plain; version=0.0.4; charset=utf-8"}
+
+    @app.errorhandler(400)
+    def bad_request(err):
+        return _error(400, getattr(err, "description", "bad request"))
