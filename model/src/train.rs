@@ -18,7 +18,7 @@ use crate::format::FORMAT_VERSION;
 use crate::model::{vectorize_with, HeadMetrics, HeadWeights, Model, ModelMetadata, Payload};
 use crate::remap::RemapTable;
 use crate::sparse::{CsrMatrix, SparseRecords};
-use crate::svm::{argmax, LinearSvm, LinearSvmParams};
+use crate::svm::{argmax, LinearSvm, LinearSvmParams, SplitMix};
 
 /// Which classifier the heads use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -83,6 +83,9 @@ pub struct TrainConfig {
     pub eps: f32,
     /// SVM iteration cap per class.
     pub max_iter: usize,
+    /// Fraction of each class held out to fit the softmax temperature (0 = use the SVM's
+    /// leave-one-out estimate instead, which is cheaper but under-confident).
+    pub calibration_holdout: f32,
     /// Naive Bayes smoothing.
     pub nb_alpha: f64,
     /// Naive Bayes feature budget (most frequent features).
@@ -108,6 +111,7 @@ impl Default for TrainConfig {
             fold_numbers: p.fold_numbers,
             eps: 0.1,
             max_iter: 1000,
+            calibration_holdout: 0.2,
             nb_alpha: NaiveBayesParams::default().alpha,
             nb_max_features: NaiveBayesParams::default().max_features,
             created: None,
@@ -289,24 +293,22 @@ fn fit_head(
         .collect();
     let k = classes.len();
     progress(TrainProgress::HeadStarted { head: name.to_string(), index, heads: n_heads, classes: k });
+    let temperature = match holdout_temperature(matrix, &rows, &targets, k, config)? {
+        Some(t) => t,
+        None => f32::NAN, // filled in from the full fit's leave-one-out scores below
+    };
     let dataset = DatasetBase::new(SparseRecords { matrix, rows: &rows }, targets);
     let done = AtomicUsize::new(0);
     let on_class = || {
         let d = done.fetch_add(1, Ordering::Relaxed) + 1;
         progress(TrainProgress::ClassDone { head: name.to_string(), done: d, total: k });
     };
-    let fitted: LinearSvm = match config.algorithm {
-        Algorithm::Linear => LinearSvmParams { c: config.c, eps: config.eps, max_iter: config.max_iter, seed: config.seed }
-            .fit_with_progress(&dataset, &on_class)?,
-        Algorithm::NaiveBayes => {
-            let f = NaiveBayesParams { alpha: config.nb_alpha, max_features: config.nb_max_features }.fit(&dataset)?;
-            for _ in 0..k {
-                on_class();
-            }
-            f
-        }
+    let fitted = fit_algorithm(&dataset, config, &on_class)?;
+    let temperature = if temperature.is_nan() {
+        fit_temperature(&fitted.loo_scores, k, dataset.targets.as_slice().unwrap_or(&[]))
+    } else {
+        temperature
     };
-    let temperature = fit_temperature(&fitted.loo_scores, k, dataset.targets.as_slice().unwrap_or(&[]));
     let stride = k.div_ceil(16) * 16;
     let (q, scales) = quantise(&fitted.weights, k, stride, matrix.n_cols);
     let hw = HeadWeights { name: name.to_string(), classes, stride: stride as u32, q, scales, bias: fitted.bias, temperature };
@@ -321,6 +323,80 @@ fn fit_head(
         fit_seconds: 0.0,
     };
     Ok((hw, metrics))
+}
+
+fn fit_algorithm(
+    dataset: &DatasetBase<SparseRecords<'_>, Array1<usize>>,
+    config: &TrainConfig,
+    on_class: &(dyn Fn() + Sync),
+) -> Result<LinearSvm, ModelError> {
+    match config.algorithm {
+        Algorithm::Linear => LinearSvmParams { c: config.c, eps: config.eps, max_iter: config.max_iter, seed: config.seed }
+            .fit_with_progress(dataset, on_class),
+        Algorithm::NaiveBayes => {
+            let k = dataset.targets.iter().copied().max().unwrap_or(0) + 1;
+            let f = NaiveBayesParams { alpha: config.nb_alpha, max_features: config.nb_max_features }.fit(dataset)?;
+            for _ in 0..k {
+                on_class();
+            }
+            Ok(f)
+        }
+    }
+}
+
+/// Fit the softmax temperature on held-out decision values: a seeded, stratified
+/// `calibration_holdout` share of every class with at least two rows is held out, a model is
+/// fitted on the rest and scores the held-out rows. `None` when nothing can be held out.
+fn holdout_temperature(
+    matrix: &CsrMatrix,
+    rows: &[usize],
+    targets: &Array1<usize>,
+    k: usize,
+    config: &TrainConfig,
+) -> Result<Option<f32>, ModelError> {
+    let frac = config.calibration_holdout;
+    if k < 2 || !(frac > 0.0 && frac < 1.0) {
+        return Ok(None);
+    }
+    let mut by_class: Vec<Vec<usize>> = vec![Vec::new(); k];
+    for (i, &t) in targets.iter().enumerate() {
+        by_class[t].push(i);
+    }
+    let mut held = vec![false; rows.len()];
+    for (c, members) in by_class.iter_mut().enumerate() {
+        if members.len() < 2 {
+            continue;
+        }
+        let mut rng = SplitMix(config.seed ^ 0xC0FF_EE00 ^ (c as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        for j in (1..members.len()).rev() {
+            members.swap(j, (rng.next() % (j as u64 + 1)) as usize);
+        }
+        let n_hold = ((members.len() as f32 * frac).round() as usize).clamp(1, members.len() - 1);
+        for &i in &members[..n_hold] {
+            held[i] = true;
+        }
+    }
+    let (fit_idx, hold_idx): (Vec<usize>, Vec<usize>) = (0..rows.len()).partition(|&i| !held[i]);
+    if hold_idx.is_empty() {
+        return Ok(None);
+    }
+    let fit_rows: Vec<usize> = fit_idx.iter().map(|&i| rows[i]).collect();
+    let fit_targets: Array1<usize> = fit_idx.iter().map(|&i| targets[i]).collect();
+    let ds = DatasetBase::new(SparseRecords { matrix, rows: &fit_rows }, fit_targets);
+    let model = fit_algorithm(&ds, config, &|| {})?;
+    let kk = model.n_classes;
+    let mut scores = Vec::with_capacity(hold_idx.len() * k);
+    let mut truth = Vec::with_capacity(hold_idx.len());
+    for &i in &hold_idx {
+        let (cols, vals) = matrix.row(rows[i]);
+        let mut d = model.decision(cols, vals);
+        // Classes absent from the fit part (impossible with k >= 2 rows each) score lowest.
+        d.resize(k, f32::MIN / 4.0);
+        debug_assert!(kk <= k);
+        scores.extend(d);
+        truth.push(targets[i]);
+    }
+    Ok(Some(fit_temperature(&scores, k, &truth)))
 }
 
 /// Class-major f32 weights -> feature-major i8 rows of `stride` with one scale per feature

@@ -1,0 +1,88 @@
+//! `triagekit predict`: JSON Lines tickets on stdin, top-k labels per head out, one line each.
+
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+use serde_json::{json, Map, Value};
+use triagekit_model::{Model, Prediction};
+
+use super::{error_line, json_lines};
+
+/// Arguments of `triagekit predict`.
+#[derive(Args, Debug)]
+pub struct PredictArgs {
+    /// Model file from `triagekit train`.
+    #[arg(long)]
+    pub model: PathBuf,
+    /// Labels to return per head, best first.
+    #[arg(long, default_value_t = 3)]
+    pub k: usize,
+}
+
+/// Runs `triagekit predict`.
+pub fn run(args: &PredictArgs) -> ExitCode {
+    let model = match Model::load(&args.model) {
+        Ok(model) => model,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let stdin = std::io::stdin().lock();
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    for (line, text) in json_lines(stdin) {
+        let rendered = match text.map_err(|e| ("IO", e.to_string())).and_then(|t| ticket_text(&t)) {
+            Ok((id, text)) => render(line, id, &model.predict(&text, args.k), model.version()),
+            Err((code, message)) => error_line(line, code, &message),
+        };
+        if writeln!(out, "{rendered}").is_err() {
+            return ExitCode::FAILURE;
+        }
+    }
+    if out.flush().is_err() {
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
+}
+
+/// The ticket's id (if any) and text: `text`, else `subject` and `body` joined by a newline.
+fn ticket_text(line: &str) -> Result<(Option<Value>, String), (&'static str, String)> {
+    let value: Value = serde_json::from_str(line).map_err(|e| ("INVALID_JSON", e.to_string()))?;
+    let obj = value.as_object().ok_or(("INVALID_TICKET", "expected a JSON object".to_string()))?;
+    let field = |name: &str| -> Result<Option<&str>, (&'static str, String)> {
+        match obj.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.as_str())),
+            Some(_) => Err(("INVALID_TICKET", format!("field {name:?} must be a string"))),
+        }
+    };
+    let text = match field("text")? {
+        Some(t) => t.to_string(),
+        None => {
+            let parts: Vec<&str> = [field("subject")?, field("body")?].into_iter().flatten().filter(|s| !s.trim().is_empty()).collect();
+            if parts.is_empty() && !obj.contains_key("subject") && !obj.contains_key("body") {
+                return Err(("INVALID_TICKET", "ticket needs \"text\" or \"subject\"/\"body\"".into()));
+            }
+            parts.join("\n")
+        }
+    };
+    Ok((obj.get("id").cloned(), text))
+}
+
+fn render(line: usize, id: Option<Value>, prediction: &Prediction, version: &str) -> String {
+    let mut heads = Map::new();
+    for h in &prediction.heads {
+        let top: Vec<Value> = h.top.iter().map(|(label, p)| json!({ "label": label, "probability": p })).collect();
+        heads.insert(h.head.clone(), json!({ "label": h.label, "confidence": h.confidence, "top": top }));
+    }
+    let mut out = Map::new();
+    out.insert("line".into(), json!(line));
+    if let Some(id) = id {
+        out.insert("id".into(), id);
+    }
+    out.insert("model_version".into(), json!(version));
+    out.insert("predictions".into(), Value::Object(heads));
+    Value::Object(out).to_string()
+}
