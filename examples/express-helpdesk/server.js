@@ -1,0 +1,40 @@
+'use strict';
+// Starts the helpdesk service. Configuration (environment):
+//   TRIAGEKIT_RULES        rule file or folder   (default: ../../fixtures/rules/helpdesk.rhai)
+//   TRIAGEKIT_AGENTS       roster JSON           (default: ../../fixtures/agents.json)
+//   TRIAGEKIT_MODEL        model file            (optional)
+//   TRIAGEKIT_ADMIN_TOKEN  bearer token for POST /admin/reload (unset: admin disabled)
+//   TRIAGEKIT_DB           SQLite file to persist tickets (unset: in memory)
+//   HOST, PORT             listen address        (default: 127.0.0.1:3000)
+
+const path = require('node:path');
+const { createApp } = require('./src/app');
+const { openStore } = require('./src/store');
+
+const fixtures = path.join(__dirname, '..', '..', 'fixtures');
+
+async function main() {
+  const store = await openStore({ file: process.env.TRIAGEKIT_DB });
+  const app = createApp({
+    rules: process.env.TRIAGEKIT_RULES ?? path.join(fixtures, 'rules', 'helpdesk.rhai'),
+    agents: process.env.TRIAGEKIT_AGENTS ?? path.join(fixtures, 'agents.json'),
+    model: process.env.TRIAGEKIT_MODEL,
+    adminToken: process.env.TRIAGEKIT_ADMIN_TOKEN,
+    store,
+  });
+  const server = app.listen(Number(process.env.PORT ?? 3000), process.env.HOST ?? '127.0.0.1', () => {
+    const { address, port } = server.address();
+    console.log(`helpdesk listening on http://${address}:${port}`);
+  });
+  const stop = () => server.close(() => {
+    store.shutdown();
+    process.exit(0);
+  });
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

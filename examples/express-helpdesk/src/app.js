@@ -1,0 +1,127 @@
+'use strict';
+// The helpdesk HTTP API (same service as the Flask example):
+//   POST /tickets              triage + assign + store (with decision and trace)
+//   GET  /tickets/:id          a stored ticket
+//   GET  /queues/:group        open tickets of a group, most urgent first
+//   POST /tickets/:id/close    close; frees the agent's capacity exactly once (409 if closed)
+//   POST /admin/reload         reload rules and model from their paths (Bearer admin token)
+//   GET  /metrics              Prometheus text
+// Triage is synchronous and takes microseconds, so each request's check-triage-store runs
+// without interleaving: two requests can never take the same capacity or close a ticket twice.
+
+const crypto = require('node:crypto');
+const express = require('express');
+const { Engine, Model } = require('triagekit');
+
+/** HTTP status for each triagekit error code a request can cause. */
+const STATUS = { INVALID_TICKET: 400, INVALID_ARGUMENT: 400, RULE_COMPILE: 422, MODEL_FORMAT: 422, MODEL: 422, IO: 422 };
+
+/** Builds the app. `config`: { rules, model?, agents?, options?, adminToken?, store }. */
+function createApp(config) {
+  const { store } = config;
+  const engine = new Engine({
+    rules: config.rules,
+    model: config.model ? Model.load(config.model) : null,
+    agents: config.agents,
+    options: config.options,
+  });
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(express.json({ limit: config.bodyLimit ?? '1mb' }));
+
+  app.post('/tickets', (req, res) => {
+    const ticket = req.body;
+    if (!ticket || typeof ticket !== 'object' || Array.isArray(ticket)) {
+      return fail(res, 400, 'BAD_REQUEST', 'expected a JSON object (Content-Type: application/json)');
+    }
+    const id = ticket.id === undefined || ticket.id === null ? crypto.randomUUID() : String(ticket.id);
+    // Checked before triage: triage takes agent capacity, which a rejected ticket must not keep.
+    if (store.has(id)) return fail(res, 409, 'DUPLICATE', `ticket ${id} already exists`);
+    const stored = { ...ticket, id };
+    const decision = engine.triage(stored);
+    store.insert({ id, ticket: stored, decision });
+    res.status(201).location(`/tickets/${encodeURIComponent(id)}`).json({ id, decision });
+  });
+
+  app.get('/tickets/:id', (req, res) => {
+    const found = store.get(req.params.id);
+    return found ? res.json(found) : fail(res, 404, 'NOT_FOUND', `no ticket ${req.params.id}`);
+  });
+
+  app.get('/queues/:group', (req, res) => {
+    res.json({ group: req.params.group, tickets: store.queue(req.params.group) });
+  });
+
+  app.post('/tickets/:id/close', (req, res) => {
+    const closed = store.close(req.params.id);
+    if (!closed) {
+      return store.has(req.params.id)
+        ? fail(res, 409, 'ALREADY_CLOSED', `ticket ${req.params.id} is already closed`)
+        : fail(res, 404, 'NOT_FOUND', `no ticket ${req.params.id}`);
+    }
+    let capacityFreed = false;
+    if (closed.decision.agent) {
+      try {
+        engine.ticketClosed(closed.decision.agent, closed.ticket.channel || undefined);
+        capacityFreed = true;
+      } catch (error) {
+        // The agent left the roster since assignment: nothing to free, the ticket still closes.
+        if (error.code !== 'UNKNOWN_AGENT') throw error;
+      }
+    }
+    res.json({ id: closed.id, status: 'closed', agent: closed.decision.agent, capacity_freed: capacityFreed });
+  });
+
+  app.post('/admin/reload', requireAdmin(config.adminToken), (req, res) => {
+    engine.reloadRules(config.rules);
+    if (config.model) engine.setModel(Model.load(config.model));
+    res.json({ reloaded: true, versions: engine.versions() });
+  });
+
+  app.get('/metrics', (req, res) => {
+    const lines = ['# HELP helpdesk_tickets Stored tickets by status.', '# TYPE helpdesk_tickets gauge'];
+    for (const { status, n } of store.counts()) lines.push(`helpdesk_tickets{status="${status}"} ${n}`);
+    res.type('text/plain; version=0.0.4').send(`${engine.statsPrometheus()}${lines.join('\n')}\n`);
+  });
+
+  app.use((req, res) => fail(res, 404, 'NOT_FOUND', `no route ${req.method} ${req.path}`));
+
+  // Express 5 routes thrown errors (sync or async) here.
+  app.use((error, req, res, _next) => {
+    if (error.type === 'entity.parse.failed') return fail(res, 400, 'BAD_JSON', `request body is not valid JSON: ${error.message}`);
+    if (error.type === 'entity.too.large') return fail(res, 413, 'TOO_LARGE', `request body over ${error.limit} bytes`);
+    if (error.status && error.status < 500) return fail(res, error.status, 'BAD_REQUEST', error.message);
+    const status = STATUS[error.code];
+    if (status) return fail(res, status, error.code, error.message, error);
+    console.error(error);
+    return fail(res, 500, error.code || 'INTERNAL', 'internal error');
+  });
+
+  app.locals.engine = engine;
+  return app;
+}
+
+/** Bearer-token check, constant time; with no token configured, admin stays locked. */
+function requireAdmin(token) {
+  const expected = token ? Buffer.from(token) : null;
+  return (req, res, next) => {
+    const match = /^Bearer (.+)$/.exec(req.get('authorization') ?? '');
+    const given = match ? Buffer.from(match[1]) : null;
+    const ok = expected && given && given.length === expected.length && crypto.timingSafeEqual(given, expected);
+    if (!ok) {
+      res.set('WWW-Authenticate', 'Bearer');
+      return fail(res, 401, 'UNAUTHORIZED', 'admin token required (Authorization: Bearer $TRIAGEKIT_ADMIN_TOKEN)');
+    }
+    return next();
+  };
+}
+
+function fail(res, status, code, message, details) {
+  const error = { code, message };
+  for (const key of ['field', 'file', 'line', 'column', 'rule']) {
+    if (details && details[key] !== undefined) error[key] = details[key];
+  }
+  return res.status(status).json({ error });
+}
+
+module.exports = { createApp };
