@@ -5,7 +5,7 @@ import json
 import pytest
 
 import triagekit
-from conftest import AGENTS, RULES, strip_timing
+from tk_data import AGENTS, RULES, strip_timing
 
 
 def test_triage_fixture_tickets(engine, tickets):

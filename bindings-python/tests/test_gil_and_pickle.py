@@ -5,7 +5,7 @@ import threading
 import time
 
 import triagekit
-from conftest import AGENTS, RULES, strip_timing
+from tk_data import AGENTS, RULES, strip_timing
 
 
 def test_python_thread_progresses_during_batch(model, tickets):

@@ -5,7 +5,7 @@ import math
 import pytest
 
 import triagekit
-from conftest import training_rows
+from tk_data import training_rows
 
 
 def test_fit_predict_single_head(model):

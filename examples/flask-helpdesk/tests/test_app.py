@@ -1,6 +1,6 @@
 """The helpdesk API through Flask's test client."""
 
-from conftest import TOKEN
+from helpdesk_data import TOKEN
 
 
 def post(client, ticket):

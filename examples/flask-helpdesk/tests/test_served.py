@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from werkzeug.serving import make_server
 
-from conftest import ROSTER
+from helpdesk_data import ROSTER
 
 
 @pytest.fixture()
