@@ -64,7 +64,7 @@ pub(crate) fn combine(snapshot: &Snapshot, ticket: &Ticket, commit: bool) -> Res
         };
         decision.trace.assignment = assign(&snapshot.roster, &request);
         decision.agent = decision.trace.assignment.agent.clone();
-        if let Some(agent) = &decision.agent {
+        if decision.agent.is_some() {
             let source = if outcome.agent.is_some() { rule_source("agent", &outcome) } else { "assignment".into() };
             decision.trace.sources.insert("agent".into(), source);
         }

@@ -43,10 +43,12 @@ impl TriageError {
     pub fn code(&self) -> &'static str {
         match self {
             TriageError::Rule(triagekit_rules::RuleError::Syntax { .. })
-            | TriageError::Rule(triagekit_rules::RuleError::DuplicateRule { .. }) => "RULE_COMPILE",
+            | TriageError::Rule(triagekit_rules::RuleError::DuplicateRule { .. })
+            | TriageError::Rule(triagekit_rules::RuleError::Invalid { .. }) => "RULE_COMPILE",
             TriageError::Rule(triagekit_rules::RuleError::Io { .. }) => "IO",
             TriageError::Rule(_) => "RULE_RUNTIME",
-            TriageError::Model(e) if e.is_format_error() => "MODEL_FORMAT",
+            TriageError::Model(triagekit_model::ModelError::Format(_)) => "MODEL_FORMAT",
+            TriageError::Model(triagekit_model::ModelError::Io { .. }) => "IO",
             TriageError::Model(_) => "MODEL",
             TriageError::InvalidTicket { .. } => "INVALID_TICKET",
             TriageError::InvalidRoster(_) => "INVALID_ROSTER",

@@ -193,7 +193,8 @@ impl Stats {
     /// Keeps a replaced roster's assignment counts.
     pub(crate) fn retire_roster(&self, roster: &Roster) {
         let mut retired = self.retired_assignments.lock().unwrap_or_else(PoisonError::into_inner);
-        add_assignments(roster, &mut retired.0, &mut retired.1);
+        let (groups, agents) = &mut *retired;
+        add_assignments(roster, groups, agents);
     }
 
     pub(crate) fn snapshot(&self, rules: &Arc<RuleCounters>, roster: &Roster) -> StatsSnapshot {

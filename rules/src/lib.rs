@@ -130,18 +130,34 @@ impl RuleSet {
             });
         }
         let mut sources = Vec::with_capacity(files.len());
-        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
         for p in &files {
             let src = std::fs::read_to_string(p).map_err(io(p))?;
+            sources.push((p.display().to_string(), src));
+        }
+        Self::compile_sources(&sources, options)
+    }
+
+    /// Compiles `(file name, source)` pairs in order, as [`RuleSet::load`] does for a folder;
+    /// rebuilds a rule set from [`RuleSet::sources`] in another process with the same version.
+    pub fn compile_sources(sources: &[(String, String)], options: RuleOptions) -> Result<RuleSet, RuleError> {
+        if let [(file, source)] = sources {
+            return Self::compile(source, file, options);
+        }
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        for (path, src) in sources {
             // File names take part in the hash because they decide the order of rules.
-            let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let name = Path::new(path).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             hasher.update(name.as_bytes());
             hasher.update(&[0]);
             hasher.update(src.as_bytes());
             hasher.update(&[0]);
-            sources.push((p.display().to_string(), src));
         }
-        Self::build(sources, format!("{:016x}", hasher.digest()), options)
+        Self::build(sources.to_vec(), format!("{:016x}", hasher.digest()), options)
+    }
+
+    /// The `(file name, source)` pairs the rule set was compiled from, in order.
+    pub fn sources(&self) -> &[(String, String)] {
+        &self.inner.sources
     }
 
     fn build(sources: Vec<(String, String)>, version: String, options: RuleOptions) -> Result<RuleSet, RuleError> {

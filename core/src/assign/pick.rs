@@ -152,13 +152,12 @@ pub fn assign(roster: &Roster, request: &AssignRequest) -> AssignmentTrace {
 
     match picked {
         Some(candidate) => {
+            // A dry run leaves every piece of routing state as it was, round-robin cursor included.
             if request.commit {
                 candidate.agent.record_assignment(roster.next_sequence());
                 group.record_assignment();
-                trace.committed = true;
-            }
-            if strategy == Strategy::RoundRobin {
                 group.cursor.store((candidate.position + 1) % group.members.len(), Ordering::Relaxed);
+                trace.committed = true;
             }
             trace.agent = Some(candidate.agent.id.clone());
             trace.explanation = format!("assigned to {} in {} by {strategy}", candidate.agent.id, request.group);
