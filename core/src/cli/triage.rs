@@ -110,11 +110,12 @@ fn flush(
 
 fn render(line: usize, result: Result<Decision, TriageError>, no_trace: bool) -> String {
     match result {
-        Ok(mut decision) => {
-            if no_trace {
-                decision.trace = Default::default();
+        Ok(decision) => {
+            let mut value = serde_json::to_value(&decision).unwrap_or_default();
+            if let (true, Some(map)) = (no_trace, value.as_object_mut()) {
+                map.remove("trace");
             }
-            serde_json::to_string(&decision).unwrap_or_else(|e| error_line(line, "SERIALIZE", &e.to_string()))
+            value.to_string()
         }
         Err(error) => error_line(line, error.code(), &error.to_string()),
     }
