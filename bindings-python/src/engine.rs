@@ -174,6 +174,9 @@ impl PyEngine {
         let mut results: Vec<Option<Result<Decision, TriageError>>> =
             py.detach(|| guard(|| engine.triage_batch(&parsed)))?.into_iter().map(Some).collect();
         let out = PyList::empty(py);
+        // Building thousands of nested trace dicts triggers Python's cyclic GC over and over
+        // (2-3x slower); none of them can form cycles, so pause it for the conversion only.
+        let _gc = GcPause::new(py, trace && slots.len() > 256);
         for slot in slots {
             let item = match slot {
                 Ok(i) => match results.get_mut(i).and_then(Option::take) {
@@ -286,6 +289,30 @@ impl PyEngine {
     fn __repr__(&self) -> String {
         let model = self.model_version().map_or_else(|| "None".to_string(), |v| format!("{v:?}"));
         format!("Engine(rules_version={:?}, model_version={model}, roster_version={:?})", self.rules_version(), self.roster_version())
+    }
+}
+
+/// Disables Python's cyclic GC while alive, re-enabling it only if it was enabled before.
+struct GcPause<'py> {
+    gc: Option<Bound<'py, PyAny>>,
+}
+
+impl<'py> GcPause<'py> {
+    fn new(py: Python<'py>, wanted: bool) -> Self {
+        let gc = wanted
+            .then(|| py.import("gc").ok())
+            .flatten()
+            .filter(|gc| gc.call_method0("isenabled").and_then(|b| b.extract::<bool>()).unwrap_or(false))
+            .filter(|gc| gc.call_method0("disable").is_ok());
+        GcPause { gc: gc.map(Bound::into_any) }
+    }
+}
+
+impl Drop for GcPause<'_> {
+    fn drop(&mut self) {
+        if let Some(gc) = &self.gc {
+            let _ = gc.call_method0("enable");
+        }
     }
 }
 
