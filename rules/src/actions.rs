@@ -3,7 +3,7 @@
 use rhai::{Array, Dynamic, Engine, EvalAltResult, FuncRegistration, ImmutableString, Position};
 
 use crate::outcome::RulesOutcome;
-use crate::state::{self, runtime};
+use crate::state::{self, runtime, EvalState};
 
 type Res = Result<(), Box<EvalAltResult>>;
 
@@ -30,31 +30,34 @@ fn non_empty<'a>(what: &str, v: &'a str) -> Result<&'a str, Box<EvalAltResult>> 
     }
 }
 
-fn set(field: &'static str, value: &str, slot: fn(&mut RulesOutcome) -> &mut Option<String>) -> Res {
+/// An action applied to the evaluation state with one string argument.
+pub(crate) type ActFn = fn(&mut EvalState, &str) -> Res;
+
+fn set(s: &mut EvalState, field: &'static str, value: &str, slot: fn(&mut RulesOutcome) -> &mut Option<String>) -> Res {
     let value = non_empty(field, value)?;
-    state::with(|s| s.act(field, value, |o| *slot(o) = Some(value.to_owned())))
+    s.act(field, value, |o| *slot(o) = Some(value.to_owned()))
 }
 
-fn push_unique(field: &'static str, value: &str, list: fn(&mut RulesOutcome) -> &mut Vec<String>) -> Res {
+fn push_unique(s: &mut EvalState, field: &'static str, value: &str, list: fn(&mut RulesOutcome) -> &mut Vec<String>) -> Res {
     let value = non_empty(field, value)?;
-    state::with(|s| {
-        s.act(field, value, |o| {
-            let l = list(o);
-            if !l.iter().any(|x| x == value) {
-                l.push(value.to_owned());
-            }
-        })
+    s.act(field, value, |o| {
+        let l = list(o);
+        if !l.iter().any(|x| x == value) {
+            l.push(value.to_owned());
+        }
     })
 }
 
-fn push_all(field: &'static str, values: &Array, list: fn(&mut RulesOutcome) -> &mut Vec<String>) -> Res {
-    for v in values {
-        let s = v
-            .read_lock::<ImmutableString>()
-            .ok_or_else(|| runtime(format!("{field} list must hold strings, found {}", v.type_name())))?;
-        push_unique(field, &s, list)?;
-    }
-    Ok(())
+fn push_all(values: &Array, field: &'static str, each: ActFn) -> Res {
+    state::with(|s| {
+        for v in values {
+            let v = v
+                .read_lock::<ImmutableString>()
+                .ok_or_else(|| runtime(format!("{field} list must hold strings, found {}", v.type_name())))?;
+            each(s, &v)?;
+        }
+        Ok(())
+    })
 }
 
 /// Normalises `p1`/`P1` to `P1`; anything outside P1..P5 is an error so typos surface.
@@ -66,50 +69,90 @@ pub(crate) fn normalise_priority(p: &str) -> Result<String, Box<EvalAltResult>> 
     }
 }
 
-fn review(reason: &str) -> Res {
+fn review(s: &mut EvalState, reason: &str) -> Res {
     let reason = reason.trim();
-    state::with(|s| {
-        s.act("needs_review", reason, |o| {
-            o.needs_review = true;
-            if reason.is_empty() {
-                return;
+    s.act("needs_review", reason, |o| {
+        o.needs_review = true;
+        if reason.is_empty() {
+            return;
+        }
+        match &mut o.review_reason {
+            None => o.review_reason = Some(reason.to_owned()),
+            Some(r) if !r.split("; ").any(|x| x == reason) => {
+                r.push_str("; ");
+                r.push_str(reason);
             }
-            match &mut o.review_reason {
-                None => o.review_reason = Some(reason.to_owned()),
-                Some(r) if !r.split("; ").any(|x| x == reason) => {
-                    r.push_str("; ");
-                    r.push_str(reason);
-                }
-                Some(_) => {}
-            }
-        })
+            Some(_) => {}
+        }
     })
+}
+
+fn set_category(s: &mut EvalState, v: &str) -> Res {
+    set(s, "category", v, |o| &mut o.category)
+}
+fn set_group(s: &mut EvalState, v: &str) -> Res {
+    set(s, "group", v, |o| &mut o.group)
+}
+fn set_agent(s: &mut EvalState, v: &str) -> Res {
+    set(s, "agent", v, |o| &mut o.agent)
+}
+fn set_priority(s: &mut EvalState, v: &str) -> Res {
+    let p = normalise_priority(v)?;
+    set(s, "priority", &p, |o| &mut o.priority)
+}
+fn check_strategy(v: &str) -> Res {
+    if STRATEGIES.contains(&v.trim()) {
+        Ok(())
+    } else {
+        Err(runtime(format!("strategy must be one of {}, got {:?}", STRATEGIES.join(", "), v.trim())))
+    }
+}
+fn set_strategy(s: &mut EvalState, v: &str) -> Res {
+    check_strategy(v)?;
+    set(s, "strategy", v.trim(), |o| &mut o.strategy)
+}
+fn add_tag(s: &mut EvalState, v: &str) -> Res {
+    push_unique(s, "tag", v, |o| &mut o.tags)
+}
+fn require_skill(s: &mut EvalState, v: &str) -> Res {
+    push_unique(s, "required_skill", v, |o| &mut o.required_skills)
+}
+fn prefer_skill(s: &mut EvalState, v: &str) -> Res {
+    push_unique(s, "preferred_skill", v, |o| &mut o.preferred_skills)
+}
+
+/// The action `name` called with the literal `arg`, if running it natively cannot fail.
+pub(crate) fn literal(name: &str, arg: &str) -> Option<ActFn> {
+    let ok = |f: ActFn| non_empty("", arg).is_ok().then_some(f);
+    match name {
+        "set_category" => ok(set_category),
+        "set_group" => ok(set_group),
+        "set_agent" => ok(set_agent),
+        "set_priority" => normalise_priority(arg).is_ok().then_some(set_priority as ActFn),
+        "set_strategy" => check_strategy(arg).is_ok().then_some(set_strategy as ActFn),
+        "add_tag" => ok(add_tag),
+        "require_skill" => ok(require_skill),
+        "prefer_skill" => ok(prefer_skill),
+        "needs_review" => Some(review),
+        _ => None,
+    }
 }
 
 /// Registers all actions.
 pub(crate) fn register(engine: &mut Engine) {
-    action!(engine, "set_category", |v: &str| set("category", v, |o| &mut o.category));
-    action!(engine, "set_group", |v: &str| set("group", v, |o| &mut o.group));
-    action!(engine, "set_agent", |v: &str| set("agent", v, |o| &mut o.agent));
-    action!(engine, "set_priority", |v: &str| -> Res {
-        let p = normalise_priority(v)?;
-        set("priority", &p, |o| &mut o.priority)
-    });
-    action!(engine, "set_strategy", |v: &str| -> Res {
-        let v = v.trim();
-        if !STRATEGIES.contains(&v) {
-            return Err(runtime(format!("strategy must be one of {}, got {v:?}", STRATEGIES.join(", "))));
-        }
-        set("strategy", v, |o| &mut o.strategy)
-    });
-    action!(engine, "add_tag", |v: &str| push_unique("tag", v, |o| &mut o.tags));
-    action!(engine, "add_tags", |v: Array| push_all("tag", &v, |o| &mut o.tags));
-    action!(engine, "require_skill", |v: &str| push_unique("required_skill", v, |o| &mut o.required_skills));
-    action!(engine, "require_skills", |v: Array| push_all("required_skill", &v, |o| &mut o.required_skills));
-    action!(engine, "prefer_skill", |v: &str| push_unique("preferred_skill", v, |o| &mut o.preferred_skills));
-    action!(engine, "prefer_skills", |v: Array| push_all("preferred_skill", &v, |o| &mut o.preferred_skills));
-    action!(engine, "needs_review", |reason: &str| review(reason));
-    action!(engine, "needs_review", || review(""));
+    action!(engine, "set_category", |v: &str| state::with(|s| set_category(s, v)));
+    action!(engine, "set_group", |v: &str| state::with(|s| set_group(s, v)));
+    action!(engine, "set_agent", |v: &str| state::with(|s| set_agent(s, v)));
+    action!(engine, "set_priority", |v: &str| state::with(|s| set_priority(s, v)));
+    action!(engine, "set_strategy", |v: &str| state::with(|s| set_strategy(s, v)));
+    action!(engine, "add_tag", |v: &str| state::with(|s| add_tag(s, v)));
+    action!(engine, "add_tags", |v: Array| push_all(&v, "tag", add_tag));
+    action!(engine, "require_skill", |v: &str| state::with(|s| require_skill(s, v)));
+    action!(engine, "require_skills", |v: Array| push_all(&v, "required_skill", require_skill));
+    action!(engine, "prefer_skill", |v: &str| state::with(|s| prefer_skill(s, v)));
+    action!(engine, "prefer_skills", |v: Array| push_all(&v, "preferred_skill", prefer_skill));
+    action!(engine, "needs_review", |reason: &str| state::with(|s| review(s, reason)));
+    action!(engine, "needs_review", || state::with(|s| review(s, "")));
     action!(engine, "stop", || -> Res {
         state::with(|s| s.act("stop", "", |_| {}))?;
         Err(Box::new(EvalAltResult::ErrorTerminated(Dynamic::from(StopSignal), Position::NONE)))

@@ -10,7 +10,8 @@ use rhai::{
 use crate::actions::StopSignal;
 use crate::error::RuleError;
 use crate::outcome::RuleTrace;
-use crate::state::{self, compile_regex, RegexMap};
+use crate::fast::{self, Cond};
+use crate::state::{self, compile_regex, EvalState, RegexMap};
 use crate::RuleInfo;
 
 /// The keyword that starts a rule.
@@ -63,17 +64,42 @@ enum End {
     Failed(RuleError),
 }
 
+/// What the native plan did for the rule that is starting.
+enum Step {
+    /// The rule ran completely (condition false, or condition and body native).
+    Finished,
+    /// The condition was true natively; the body runs in Rhai.
+    RunBody,
+    /// No native condition: everything runs in Rhai.
+    Slow,
+}
+
 fn run_rule(ctx: &mut EvalContext, inputs: &[Expression], st: &Dynamic, strict: bool, limit: u64) -> Result<Dynamic, Box<EvalAltResult>> {
     let name = inputs.first().and_then(|e| e.get_string_value()).unwrap_or_default();
     let stop_flag = st.as_bool().unwrap_or(false);
     // Each rule gets its own operation budget.
     ctx.global_runtime_state_mut().num_operations = 0;
-    state::with(|s| {
+
+    let (step, done) = state::with(|s| {
+        let idx = s.outcome.trace.len();
         s.outcome.trace.push(RuleTrace::new(name));
         s.in_rule = true;
+        let step = fast_step(s, idx, name);
+        let done = match step {
+            Step::Finished => Some(end_rule(s, End::Done, name, stop_flag, strict)),
+            _ => None,
+        };
+        (step, done)
     });
+    if let Some(done) = done {
+        return done;
+    }
 
-    let end = match run_body(ctx, inputs) {
+    let run = match step {
+        Step::RunBody => inputs.last().map_or(Ok(()), |block| ctx.eval_expression_tree(block).map(drop)),
+        _ => run_body(ctx, inputs),
+    };
+    let end = match run {
         Ok(()) => End::Done,
         Err(e) => match classify(&e, name, limit) {
             Ok(()) => End::Done,
@@ -82,32 +108,67 @@ fn run_rule(ctx: &mut EvalContext, inputs: &[Expression], st: &Dynamic, strict: 
         },
     };
     ctx.global_runtime_state_mut().num_operations = 0;
+    state::with(|s| end_rule(s, end, name, stop_flag, strict))
+}
 
-    state::with(|s| {
-        s.in_rule = false;
-        let matched = s.outcome.trace.last().is_some_and(|t| t.matched);
-        match end {
-            End::Failed(err) => {
-                if let Some(t) = s.outcome.trace.last_mut() {
-                    t.error = Some(err.to_string());
+/// Runs what the native plan of rule `idx` can run; see [`Step`].
+fn fast_step(s: &mut EvalState, idx: usize, name: &str) -> Step {
+    let Some(plan) = s.plan.take() else { return Step::Slow };
+    let step = match plan.rules.get(idx).filter(|r| r.name == name) {
+        None => Step::Slow,
+        Some(r) => {
+            let hit = match (&r.cond, &s.ticket, &s.model) {
+                (Cond::Always, ..) => Some(true),
+                (Cond::Fast(t), Some(ticket), Some(model)) => Some(t.eval(&ticket.0, &model.0)),
+                _ => None,
+            };
+            match hit {
+                None => Step::Slow,
+                Some(false) => Step::Finished,
+                Some(true) => {
+                    if let Some(t) = s.outcome.trace.last_mut() {
+                        t.matched = true;
+                    }
+                    match &r.body {
+                        Some(body) => {
+                            fast::run_body(s, body);
+                            Step::Finished
+                        }
+                        None => Step::RunBody,
+                    }
                 }
-                if strict {
-                    s.pending = Some(err);
-                    return Err(abort(StrictAbort));
-                }
-                Ok(Dynamic::UNIT)
             }
-            End::Stop => {
-                s.outcome.stopped_by = Some(name.to_owned());
-                Err(abort(StopSignal))
-            }
-            End::Done if stop_flag && matched => {
-                s.outcome.stopped_by = Some(name.to_owned());
-                Err(abort(StopSignal))
-            }
-            End::Done => Ok(Dynamic::UNIT),
         }
-    })
+    };
+    s.plan = Some(plan);
+    step
+}
+
+/// Records how the rule ended; stops the script for `stop` and strict-mode failures.
+fn end_rule(s: &mut EvalState, end: End, name: &str, stop_flag: bool, strict: bool) -> Result<Dynamic, Box<EvalAltResult>> {
+    s.in_rule = false;
+    let matched = s.outcome.trace.last().is_some_and(|t| t.matched);
+    match end {
+        End::Failed(err) => {
+            if let Some(t) = s.outcome.trace.last_mut() {
+                t.error = Some(err.to_string());
+            }
+            if strict {
+                s.pending = Some(err);
+                return Err(abort(StrictAbort));
+            }
+            Ok(Dynamic::UNIT)
+        }
+        End::Stop => {
+            s.outcome.stopped_by = Some(name.to_owned());
+            Err(abort(StopSignal))
+        }
+        End::Done if stop_flag && matched => {
+            s.outcome.stopped_by = Some(name.to_owned());
+            Err(abort(StopSignal))
+        }
+        End::Done => Ok(Dynamic::UNIT),
+    }
 }
 
 fn abort<T: Clone + Send + Sync + 'static>(token: T) -> Box<EvalAltResult> {

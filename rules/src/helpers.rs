@@ -10,7 +10,7 @@ use crate::state::{self, runtime};
 type Res<T> = Result<T, Box<EvalAltResult>>;
 
 /// A haystack prepared once per `contains_*` call.
-enum Hay<'a> {
+pub(crate) enum Hay<'a> {
     /// Already lower-cased (the ticket's own text, lowered once per ticket).
     Lower(&'a str),
     /// ASCII: compare case-insensitively in place, no allocation.
@@ -20,7 +20,16 @@ enum Hay<'a> {
 }
 
 impl Hay<'_> {
-    fn contains(&self, needle: &str) -> bool {
+    /// A haystack for text that is not one of the ticket's lower-cased fields.
+    pub(crate) fn of(s: &str) -> Hay<'_> {
+        if s.is_ascii() {
+            Hay::Ascii(s)
+        } else {
+            Hay::Unicode(s.to_lowercase())
+        }
+    }
+
+    pub(crate) fn contains(&self, needle: &str) -> bool {
         if needle.is_empty() {
             return false;
         }
@@ -70,8 +79,7 @@ fn with_hay(s: &ImmutableString, f: impl FnOnce(&Hay) -> Res<bool>) -> Res<bool>
     let ticket = state::with(|st| st.ticket.clone());
     let hay = match ticket.as_ref().and_then(|t| t.lower_of(s)) {
         Some(lower) => Hay::Lower(lower),
-        None if s.is_ascii() => Hay::Ascii(s.as_str()),
-        None => Hay::Unicode(s.to_lowercase()),
+        None => Hay::of(s),
     };
     f(&hay)
 }
@@ -221,19 +229,53 @@ fn zone(tz: &str) -> Res<jiff::tz::TimeZone> {
 fn within(ts: &Dynamic, tz: &str, days: Option<&str>, start: &str, end: &str) -> Res<bool> {
     let zone = zone(tz)?;
     let (start, end) = (hhmm(start)?, hhmm(end)?);
-    let local = timestamp(ts)?.to_zoned(zone);
-    let minute = u32::from(local.hour().unsigned_abs()) * 60 + u32::from(local.minute().unsigned_abs());
-    let in_time = if start <= end { start <= minute && minute < end } else { minute >= start || minute < end };
-    if !in_time {
+    let ts = timestamp(ts)?;
+    if !in_window(ts, &zone, start, end) {
         return Ok(false);
     }
     match days {
         None => Ok(true),
-        Some(spec) => {
-            let weekday = u32::from(local.weekday().to_monday_zero_offset().unsigned_abs());
-            Ok(day_set(spec)? & (1 << weekday) != 0)
-        }
+        Some(spec) => Ok(day_set(spec)? & weekday_bit(ts, &zone) != 0),
     }
+}
+
+fn local(ts: jiff::Timestamp, zone: &jiff::tz::TimeZone) -> jiff::civil::DateTime {
+    zone.to_datetime(ts)
+}
+
+fn in_window(ts: jiff::Timestamp, zone: &jiff::tz::TimeZone, start: u32, end: u32) -> bool {
+    let local = local(ts, zone);
+    let minute = u32::from(local.hour().unsigned_abs()) * 60 + u32::from(local.minute().unsigned_abs());
+    if start <= end {
+        start <= minute && minute < end
+    } else {
+        minute >= start || minute < end
+    }
+}
+
+fn weekday_bit(ts: jiff::Timestamp, zone: &jiff::tz::TimeZone) -> u8 {
+    1 << local(ts, zone).weekday().to_monday_zero_offset().unsigned_abs()
+}
+
+/// Parses a literal `within_hours` spec once (zone, day set, start and end minutes).
+pub(crate) fn parse_hours(
+    tz: &str,
+    days: Option<&str>,
+    start: &str,
+    end: &str,
+) -> Res<(jiff::tz::TimeZone, Option<u8>, u32, u32)> {
+    let zone = zone(tz)?;
+    let (start, end) = (hhmm(start)?, hhmm(end)?);
+    let days = days.map(day_set).transpose()?;
+    Ok((zone, days, start, end))
+}
+
+/// `within_hours` with a parsed spec; same result as the Rhai function when the spec is valid.
+pub(crate) fn within_at(ts: jiff::Timestamp, zone: &jiff::tz::TimeZone, days: Option<u8>, start: u32, end: u32) -> bool {
+    if !in_window(ts, zone, start, end) {
+        return false;
+    }
+    days.is_none_or(|set| set & weekday_bit(ts, zone) != 0)
 }
 
 /// Registers helper functions; those reading per-evaluation state or the clock are volatile

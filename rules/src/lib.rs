@@ -7,6 +7,7 @@
 mod actions;
 mod dsl;
 mod error;
+mod fast;
 mod helpers;
 mod outcome;
 mod sandbox;
@@ -197,14 +198,16 @@ impl RuleSet {
     pub fn evaluate(&self, ticket: &TicketView, model: &ModelView) -> Result<RulesOutcome, RuleError> {
         let t = view::TicketObj::new(ticket);
         let m = view::ModelObj::new(model);
-        state::begin(t.clone(), self.inner.regexes.clone(), self.inner.rules.len());
-        let run = sandbox::with_engine(&self.inner, |engine, ast, scope| {
-            scope.push_constant("ticket", t);
-            scope.push_constant("model", m);
-            engine.run_ast_with_scope(scope, ast)
-        });
-        let (outcome, pending) = state::finish();
-        match run? {
+        let (run, outcome, pending) = sandbox::with_engine(&self.inner, |runner| {
+            state::begin(t.clone(), m.clone(), self.inner.regexes.clone(), runner.plan.clone(), self.inner.rules.len());
+            let run = runner.run(|scope| {
+                scope.push_constant("ticket", t);
+                scope.push_constant("model", m);
+            });
+            let (outcome, pending) = state::finish();
+            (run, outcome, pending)
+        })?;
+        match run {
             Ok(()) => Ok(outcome),
             Err(e) => self.script_error(&e, outcome, pending),
         }

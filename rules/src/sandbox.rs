@@ -4,12 +4,14 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::{Arc, Weak};
 
+
 use rhai::module_resolvers::DummyModuleResolver;
-use rhai::{Engine, OptimizationLevel, Scope, AST};
+use rhai::{Caches, Engine, EvalAltResult, ImmutableString, OptimizationLevel, Scope, AST};
 
 use crate::error::RuleError;
+use crate::fast::Plan;
 use crate::state::{self, RegexMap};
-use crate::{actions, dsl, helpers, view, Inner, RuleInfo, RuleOptions};
+use crate::{actions, dsl, fast, helpers, view, Inner, RuleInfo, RuleOptions};
 
 /// Rule sets cached per thread; hot reload swaps rule sets, so old ones must age out.
 const MAX_CACHED_RULESETS: usize = 4;
@@ -72,12 +74,49 @@ pub(crate) fn compile(engine: &Engine, sources: &[(String, String)]) -> Result<C
     Ok(out)
 }
 
-struct Cached {
-    id: u64,
-    owner: Weak<Inner>,
+/// One thread's compiled copy of a rule set and the state reused between its runs.
+pub(crate) struct Runner {
     engine: Engine,
     ast: AST,
     scope: Scope<'static>,
+    /// Function-resolution caches kept across runs: the engine and AST never change, so
+    /// resolutions stay valid and each call site is resolved once per thread, not per ticket.
+    caches: Caches,
+    source: Option<ImmutableString>,
+    /// Native fast paths for rules (built from this thread's AST).
+    pub plan: Arc<Plan>,
+}
+
+impl Runner {
+    fn new(inner: &Inner) -> Result<Runner, RuleError> {
+        let engine = build_engine(&inner.options);
+        let ast = compile(&engine, &inner.sources)?.ast;
+        let plan = Arc::new(fast::build(&ast, &inner.rules, &inner.options, &inner.regexes));
+        let source = ast.source().map(ImmutableString::from);
+        Ok(Runner { engine, ast, scope: Scope::new(), caches: Caches::new(), source, plan })
+    }
+
+    /// Runs the whole script once with `setup` filling the (cleared) scope.
+    pub(crate) fn run(&mut self, setup: impl FnOnce(&mut Scope<'static>)) -> Result<(), Box<EvalAltResult>> {
+        self.scope.clear();
+        setup(&mut self.scope);
+        let mut global = self.engine.new_global_runtime_state();
+        global.source.clone_from(&self.source);
+        global.lib.push(self.ast.shared_lib().clone());
+        // Same as `Engine::run_ast_with_scope`, but with caches that outlive the run.
+        #[allow(deprecated)]
+        let r = self.engine.eval_statements_raw(&mut global, &mut self.caches, &mut self.scope, self.ast.statements());
+        if self.caches.fn_resolution_caches_len() > 1 {
+            self.caches.rewind_fn_resolution_caches(1);
+        }
+        r.map(drop)
+    }
+}
+
+struct Cached {
+    id: u64,
+    owner: Weak<Inner>,
+    runner: Runner,
     last_used: u64,
 }
 
@@ -85,14 +124,11 @@ thread_local! {
     static ENGINES: RefCell<(u64, Vec<Cached>)> = const { RefCell::new((0, Vec::new())) };
 }
 
-/// Runs `f` with this thread's engine, AST and a cleared scope for `inner`.
+/// Runs `f` with this thread's runner (engine, AST, scope, caches, plan) for `inner`.
 ///
 /// Each thread compiles its own AST from source instead of cloning a shared one: shared
 /// `Arc`ed constants would make every thread bump the same reference counts.
-pub(crate) fn with_engine<R>(
-    inner: &Arc<Inner>,
-    f: impl FnOnce(&Engine, &AST, &mut Scope<'static>) -> R,
-) -> Result<R, RuleError> {
+pub(crate) fn with_engine<R>(inner: &Arc<Inner>, f: impl FnOnce(&mut Runner) -> R) -> Result<R, RuleError> {
     let mut f = Some(f);
     let cached = ENGINES.try_with(|cell| {
         let Ok(mut guard) = cell.try_borrow_mut() else { return None };
@@ -108,28 +144,22 @@ pub(crate) fn with_engine<R>(
                         list.swap_remove(lru);
                     }
                 }
-                let engine = build_engine(&inner.options);
-                let ast = match compile(&engine, &inner.sources) {
-                    Ok(c) => c.ast,
+                let runner = match Runner::new(inner) {
+                    Ok(r) => r,
                     Err(e) => return Some(Err(e)),
                 };
-                list.push(Cached { id: inner.id, owner: Arc::downgrade(inner), engine, ast, scope: Scope::new(), last_used: now });
+                list.push(Cached { id: inner.id, owner: Arc::downgrade(inner), runner, last_used: now });
                 list.len() - 1
             }
         };
         let c = &mut list[idx];
         c.last_used = now;
-        c.scope.clear();
-        f.take().map(|f| Ok(f(&c.engine, &c.ast, &mut c.scope)))
+        f.take().map(|f| Ok(f(&mut c.runner)))
     });
     match (cached, f) {
         (Ok(Some(r)), _) => r,
         // Thread-local gone (thread exit) or busy: fall back to a one-off engine.
-        (_, Some(f)) => {
-            let engine = build_engine(&inner.options);
-            let ast = compile(&engine, &inner.sources)?.ast;
-            Ok(f(&engine, &ast, &mut Scope::new()))
-        }
+        (_, Some(f)) => Ok(f(&mut Runner::new(inner)?)),
         (_, None) => Err(RuleError::Runtime {
             rule: crate::error::TOP_LEVEL.into(),
             message: "rule engine unavailable on this thread".into(),

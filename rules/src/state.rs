@@ -12,7 +12,8 @@ use regex::Regex;
 use rhai::{EvalAltResult, Position};
 
 use crate::outcome::{ActionRecord, RuleTrace, RulesOutcome};
-use crate::view::TicketObj;
+use crate::fast::Plan;
+use crate::view::{ModelObj, TicketObj};
 
 /// Compiled regex or the compile error message, keyed by pattern.
 pub(crate) type RegexMap = HashMap<String, Result<Regex, String>>;
@@ -30,6 +31,9 @@ pub(crate) struct EvalState {
     /// True while a rule body or condition runs; its trace is `outcome.trace.last()`.
     pub in_rule: bool,
     pub ticket: Option<TicketObj>,
+    pub model: Option<ModelObj>,
+    /// Native fast paths of the running rule set on this thread.
+    pub plan: Option<Arc<Plan>>,
     /// Patterns compiled at load by the current rule set (cloned per thread on first use).
     pub precompiled: Option<Arc<RegexMap>>,
     /// Per-thread regex clones; a `Regex` clone gets its own match cache, so threads never share one.
@@ -48,11 +52,13 @@ pub(crate) fn with<R>(f: impl FnOnce(&mut EvalState) -> R) -> R {
 }
 
 /// Resets the state for a new ticket.
-pub(crate) fn begin(ticket: TicketObj, precompiled: Arc<RegexMap>, rules: usize) {
+pub(crate) fn begin(ticket: TicketObj, model: ModelObj, precompiled: Arc<RegexMap>, plan: Arc<Plan>, rules: usize) {
     with(|s| {
         s.outcome = RulesOutcome { trace: Vec::with_capacity(rules), ..RulesOutcome::default() };
         s.in_rule = false;
         s.ticket = Some(ticket);
+        s.model = Some(model);
+        s.plan = Some(plan);
         s.pending = None;
         s.precompiled = Some(precompiled);
     });
@@ -63,6 +69,8 @@ pub(crate) fn finish() -> (RulesOutcome, Option<crate::RuleError>) {
     with(|s| {
         s.in_rule = false;
         s.ticket = None;
+        s.model = None;
+        s.plan = None;
         s.precompiled = None;
         (std::mem::take(&mut s.outcome), s.pending.take())
     })

@@ -113,28 +113,40 @@ impl TicketObj {
     }
 }
 
+impl TicketData {
+    /// Lower-cased text (0), subject (1) or body (2), computed on first use.
+    pub(crate) fn lower(&self, i: usize) -> &str {
+        let src = match i {
+            0 => &self.text,
+            1 => &self.subject,
+            _ => &self.body,
+        };
+        self.lower[i.min(2)].get_or_init(|| src.to_lowercase()).as_str()
+    }
+}
+
 /// Custom fields; indexing converts one JSON value on demand instead of the whole map per ticket.
 #[derive(Clone)]
-pub(crate) struct FieldsObj(Arc<serde_json::Map<String, serde_json::Value>>);
+pub(crate) struct FieldsObj(pub(crate) Arc<serde_json::Map<String, serde_json::Value>>);
 
 /// Run-time model object.
 #[derive(Clone)]
-pub(crate) struct ModelObj(Arc<ModelData>);
+pub(crate) struct ModelObj(pub(crate) Arc<ModelData>);
 
 pub(crate) struct ModelData {
-    loaded: bool,
+    pub loaded: bool,
     version: ImmutableString,
-    heads: Vec<HeadObj>,
+    pub heads: Vec<HeadObj>,
 }
 
 /// Run-time head object.
 #[derive(Clone)]
-pub(crate) struct HeadObj(Arc<HeadData>);
+pub(crate) struct HeadObj(pub(crate) Arc<HeadData>);
 
 pub(crate) struct HeadData {
-    name: ImmutableString,
+    pub name: ImmutableString,
     label: ImmutableString,
-    confidence: f64,
+    pub confidence: f64,
     top: Vec<(ImmutableString, f64)>,
 }
 
