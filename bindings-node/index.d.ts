@@ -185,7 +185,7 @@ export interface TriageOptions {
 
 /** `triageBatch` options. */
 export interface BatchOptions extends TriageOptions {
-  /** Tickets per native call (default 1024); smaller keeps each main-thread step shorter. */
+  /** Tickets per native call (default 256); smaller keeps each main-thread step shorter. */
   chunkSize?: number;
 }
 

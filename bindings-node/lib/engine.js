@@ -8,7 +8,7 @@ const { Model, nativeModel } = require('./model');
 
 /** Tickets per native call in `triageBatch`; small enough that the JSON work each chunk costs
  * the main thread stays in the low milliseconds (see bench.js). */
-const DEFAULT_CHUNK = 1024;
+const DEFAULT_CHUNK = 256;
 
 // Lets `fromPaths` hand a ready native engine to the constructor; not reachable from outside.
 const wrapNative = Symbol('wrapNative');
@@ -153,6 +153,11 @@ class Engine {
   /** Versions of the rules, model and roster in use (also in every decision's trace). */
   versions() {
     return JSON.parse(this.#native.versionsJson());
+  }
+
+  /** Bench only: one raw native batch call (JSON Lines in, JSON text promise out). */
+  _nativeBatch(lines, trace) {
+    return this.#native.triageBatchJson(lines, undefined, trace);
   }
 
   /** Bench only: the N-API object conversion path `triage` does not use (see bench.js). */

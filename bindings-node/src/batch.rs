@@ -28,17 +28,42 @@ impl BatchTask {
 
     fn run(&self) -> Result<String, ErrorInfo> {
         let parsed: Vec<Result<Ticket, TriageError>> = self.lines.par_split('\n').map(parse_ticket).collect();
-        let tickets: Vec<Ticket> = parsed.iter().filter_map(|t| t.as_ref().ok().cloned()).collect();
+        // Split without cloning: valid tickets go to the engine, failures keep their position.
+        let mut tickets = Vec::with_capacity(parsed.len());
+        let mut failures = Vec::with_capacity(parsed.len());
+        for result in parsed {
+            match result {
+                Ok(ticket) => {
+                    tickets.push(ticket);
+                    failures.push(None);
+                }
+                Err(error) => failures.push(Some(error)),
+            }
+        }
         let mut decisions = self.triage(&tickets).into_iter();
-        let slots: Vec<Slot> = parsed
+        let slots: Vec<Slot> = failures
             .into_iter()
-            .map(|ticket| {
+            .map(|failure| {
                 // Exactly one result exists per parsed ticket, in the same order.
-                let result = ticket.and_then(|_| decisions.next().unwrap_or_else(|| Err(missing())));
+                let result = match failure {
+                    Some(error) => Err(error),
+                    None => decisions.next().unwrap_or_else(|| Err(missing())),
+                };
                 Slot::from_result(result, self.trace)
             })
             .collect();
-        to_json(&slots)
+        // Serialising is a large share of the work for big batches: do it in parallel, then join.
+        let parts = slots.par_iter().map(to_json).collect::<Result<Vec<String>, ErrorInfo>>()?;
+        let mut out = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum::<usize>() + 2);
+        out.push('[');
+        for (i, part) in parts.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(part);
+        }
+        out.push(']');
+        Ok(out)
     }
 
     fn triage(&self, tickets: &[Ticket]) -> Vec<Result<triagekit::Decision, TriageError>> {

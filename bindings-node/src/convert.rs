@@ -98,6 +98,8 @@ pub fn to_json<T: Serialize>(value: &T) -> Result<String, ErrorInfo> {
 /// One slot of a batch result: a decision, or `{"error": {...}}` for that ticket alone.
 #[derive(Serialize)]
 #[serde(untagged)]
+// Most slots are decisions, so boxing the big variant would add an allocation per ticket.
+#[allow(clippy::large_enum_variant)]
 pub enum Slot {
     /// The ticket was triaged.
     Decision(Decision),

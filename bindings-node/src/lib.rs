@@ -5,6 +5,10 @@
 //! Every exported function runs its work inside [`error::guard`], so a panic becomes a JS
 //! `Error` with code `INTERNAL` instead of aborting the Node process.
 
+// `ErrorInfo` is ~130 bytes; it is built once per failure and never on the success path, so
+// boxing it would only add an allocation where nothing is slow.
+#![allow(clippy::result_large_err)]
+
 mod batch;
 mod convert;
 mod engine;
