@@ -95,7 +95,7 @@ export interface ModelTrace {
   top: [string, number][];
 }
 
-/** Why a decision came out as it did (empty when triaged with `trace: false`). */
+/** Why a decision came out as it did. */
 export interface Trace {
   rules_version: string;
   model_version: string | null;
@@ -121,7 +121,8 @@ export interface Decision {
   needs_review: boolean;
   review_reason: string | null;
   confidence: number | null;
-  trace: Trace;
+  /** Absent when triaged with `trace: false`. */
+  trace?: Trace;
 }
 
 /** A `triageBatch` slot: a decision, or the error of that ticket alone. */
@@ -179,7 +180,7 @@ export type Presence = 'online' | 'away' | 'offline';
 export interface TriageOptions {
   /** Override the engine's `commit` for this call (false = decide without taking capacity). */
   commit?: boolean;
-  /** Include the trace (default true). */
+  /** Include the trace (default true); with false the `trace` key is left out. */
   trace?: boolean;
 }
 

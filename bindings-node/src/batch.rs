@@ -5,9 +5,9 @@ use std::sync::Arc;
 
 use napi::{Env, Task};
 use rayon::prelude::*;
-use triagekit::{Engine, Ticket, TriageError};
+use triagekit::{Decision, Engine, Ticket, TriageError};
 
-use crate::convert::{parse_ticket, to_json, Slot};
+use crate::convert::{parse_ticket, slot_json};
 use crate::error::{guard, park, unpark, ErrorInfo};
 
 /// One batch: JSON Lines in, the JSON text of the result array out.
@@ -41,19 +41,19 @@ impl BatchTask {
             }
         }
         let mut decisions = self.triage(&tickets).into_iter();
-        let slots: Vec<Slot> = failures
+        let results: Vec<Result<Decision, TriageError>> = failures
             .into_iter()
-            .map(|failure| {
+            .map(|failure| match failure {
+                Some(error) => Err(error),
                 // Exactly one result exists per parsed ticket, in the same order.
-                let result = match failure {
-                    Some(error) => Err(error),
-                    None => decisions.next().unwrap_or_else(|| Err(missing())),
-                };
-                Slot::from_result(result, self.trace)
+                None => decisions.next().unwrap_or_else(|| Err(missing())),
             })
             .collect();
         // Serialising is a large share of the work for big batches: do it in parallel, then join.
-        let parts = slots.par_iter().map(to_json).collect::<Result<Vec<String>, ErrorInfo>>()?;
+        let parts = results
+            .into_par_iter()
+            .map(|result| slot_json(result, self.trace))
+            .collect::<Result<Vec<String>, ErrorInfo>>()?;
         let mut out = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum::<usize>() + 2);
         out.push('[');
         for (i, part) in parts.iter().enumerate() {
@@ -66,7 +66,7 @@ impl BatchTask {
         Ok(out)
     }
 
-    fn triage(&self, tickets: &[Ticket]) -> Vec<Result<triagekit::Decision, TriageError>> {
+    fn triage(&self, tickets: &[Ticket]) -> Vec<Result<Decision, TriageError>> {
         match self.commit {
             // Core's batch always uses the engine's commit setting; a per-call override runs the
             // same parallel loop here until core offers `triage_batch_with_commit`.

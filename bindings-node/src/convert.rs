@@ -6,7 +6,9 @@
 //! parsing then happens off the main thread.
 
 use serde::Serialize;
-use triagekit::{Decision, Ticket, TriageError};
+use std::sync::OnceLock;
+
+use triagekit::{Decision, Ticket, Trace, TriageError};
 
 use crate::error::ErrorInfo;
 
@@ -81,47 +83,57 @@ fn escape_at(bytes: &[u8], at: usize) -> Option<u32> {
     u32::from_str_radix(hex, 16).ok()
 }
 
-/// Serialises a decision; without `trace` the trace is emptied, exactly as the CLI's
-/// `--no-trace` does, so every binding returns the same shape.
+/// Serialises a decision; without `trace` the `trace` key is left out, as the CLI's `--no-trace`
+/// and the Python binding do.
 pub fn decision_json(mut decision: Decision, trace: bool) -> Result<String, ErrorInfo> {
-    if !trace {
-        decision.trace = Default::default();
+    if trace {
+        return to_json(&decision);
     }
-    to_json(&decision)
+    decision.trace = Trace::default();
+    let mut json = to_json(&decision)?;
+    // `trace` is the last field of `Decision`, so an emptied trace is a fixed suffix: cutting it
+    // is much cheaper than going through a `serde_json::Value` to drop the key.
+    let suffix = empty_trace_suffix();
+    if json.ends_with(suffix) {
+        json.truncate(json.len() - suffix.len());
+        json.push('}');
+        return Ok(json);
+    }
+    // Field order changed in core: still correct, just slower.
+    let mut value = serde_json::to_value(&decision).map_err(|e| internal_serialise(&e))?;
+    if let Some(map) = value.as_object_mut() {
+        map.remove("trace");
+    }
+    to_json(&value)
+}
+
+fn empty_trace_suffix() -> &'static str {
+    static SUFFIX: OnceLock<String> = OnceLock::new();
+    SUFFIX.get_or_init(|| {
+        let empty = serde_json::to_string(&Trace::default()).unwrap_or_default();
+        format!(",\"trace\":{empty}}}")
+    })
 }
 
 /// Serialises any result value, mapping the (unexpected) failure to `INTERNAL`.
 pub fn to_json<T: Serialize>(value: &T) -> Result<String, ErrorInfo> {
-    serde_json::to_string(value).map_err(|e| ErrorInfo::new(crate::error::INTERNAL, format!("serialising: {e}")))
+    serde_json::to_string(value).map_err(|e| internal_serialise(&e))
 }
 
-/// One slot of a batch result: a decision, or `{"error": {...}}` for that ticket alone.
-#[derive(Serialize)]
-#[serde(untagged)]
-// Most slots are decisions, so boxing the big variant would add an allocation per ticket.
-#[allow(clippy::large_enum_variant)]
-pub enum Slot {
-    /// The ticket was triaged.
-    Decision(Decision),
-    /// The ticket failed; the other slots are unaffected.
-    Error {
-        /// Same fields as a thrown error.
+fn internal_serialise(error: &serde_json::Error) -> ErrorInfo {
+    ErrorInfo::new(crate::error::INTERNAL, format!("serialising: {error}"))
+}
+
+/// One batch slot as JSON text: the decision, or `{"error": {...}}` for that ticket alone.
+pub fn slot_json(result: Result<Decision, TriageError>, trace: bool) -> Result<String, ErrorInfo> {
+    /// The failed-slot shape; the same fields as a thrown error.
+    #[derive(Serialize)]
+    struct ErrorSlot {
         error: ErrorInfo,
-    },
-}
-
-impl Slot {
-    /// Wraps a triage result, trimming the trace when the caller asked for none.
-    pub fn from_result(result: Result<Decision, TriageError>, trace: bool) -> Slot {
-        match result {
-            Ok(mut decision) => {
-                if !trace {
-                    decision.trace = Default::default();
-                }
-                Slot::Decision(decision)
-            }
-            Err(error) => Slot::Error { error: ErrorInfo::from(error) },
-        }
+    }
+    match result {
+        Ok(decision) => decision_json(decision, trace),
+        Err(error) => to_json(&ErrorSlot { error: ErrorInfo::from(error) }),
     }
 }
 
@@ -141,6 +153,16 @@ mod tests {
         assert_eq!(replace_lone_surrogates(pair), pair);
         let escaped = r#"{"a":"\\ud800"}"#;
         assert_eq!(replace_lone_surrogates(escaped), escaped);
+    }
+
+    #[test]
+    fn no_trace_leaves_the_key_out() {
+        let decision = Decision { ticket_id: "7".into(), ..Decision::default() };
+        let json = decision_json(decision.clone(), false).unwrap();
+        let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(value["ticket_id"], "7");
+        assert!(value.get("trace").is_none(), "{json}");
+        assert!(decision_json(decision, true).unwrap().contains("\"trace\":{"));
     }
 
     #[test]

@@ -24,10 +24,13 @@ test('fixture tickets triage to plain snake_case decisions', () => {
   assert.equal(Object.getPrototypeOf(p), Object.prototype);
 });
 
-test('trace: false empties the trace as the CLI does', () => {
-  const d = engine().triage(sampleTickets()[0], { trace: false, commit: false });
-  assert.deepEqual(d.trace.rules, []);
+test('trace: false leaves the trace out, as the CLI and Python do', async () => {
+  const e = engine({ commit: false });
+  const d = e.triage(sampleTickets()[0], { trace: false });
+  assert.equal('trace' in d, false);
   assert.equal(d.category, 'outage');
+  const [slot] = await e.triageBatch([sampleTickets()[0]], { trace: false });
+  assert.deepEqual(slot, d);
 });
 
 test('rules given as source text compile; paths load', () => {
