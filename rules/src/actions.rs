@@ -121,21 +121,27 @@ fn prefer_skill(s: &mut EvalState, v: &str) -> Res {
     push_unique(s, "preferred_skill", v, |o| &mut o.preferred_skills)
 }
 
-/// The action `name` called with the literal `arg`, if running it natively cannot fail.
-pub(crate) fn literal(name: &str, arg: &str) -> Option<ActFn> {
-    let ok = |f: ActFn| non_empty("", arg).is_ok().then_some(f);
-    match name {
-        "set_category" => ok(set_category),
-        "set_group" => ok(set_group),
-        "set_agent" => ok(set_agent),
-        "set_priority" => normalise_priority(arg).is_ok().then_some(set_priority as ActFn),
-        "set_strategy" => check_strategy(arg).is_ok().then_some(set_strategy as ActFn),
-        "add_tag" => ok(add_tag),
-        "require_skill" => ok(require_skill),
-        "prefer_skill" => ok(prefer_skill),
-        "needs_review" => Some(review),
-        _ => None,
-    }
+/// Whether an action's argument is valid (so running it natively cannot fail).
+pub(crate) type CheckFn = fn(&str) -> bool;
+
+fn non_empty_ok(v: &str) -> bool {
+    !v.trim().is_empty()
+}
+
+/// The native action `name` with one string argument and its argument check.
+pub(crate) fn native(name: &str) -> Option<(ActFn, CheckFn)> {
+    Some(match name {
+        "set_category" => (set_category, non_empty_ok),
+        "set_group" => (set_group, non_empty_ok),
+        "set_agent" => (set_agent, non_empty_ok),
+        "set_priority" => (set_priority, |v| normalise_priority(v).is_ok()),
+        "set_strategy" => (set_strategy, |v| STRATEGIES.contains(&v.trim())),
+        "add_tag" => (add_tag, non_empty_ok),
+        "require_skill" => (require_skill, non_empty_ok),
+        "prefer_skill" => (prefer_skill, non_empty_ok),
+        "needs_review" => (review, |_| true),
+        _ => return None,
+    })
 }
 
 /// Registers all actions.

@@ -119,7 +119,10 @@ fn fast_step(s: &mut EvalState, idx: usize, name: &str) -> Step {
         Some(r) => {
             let hit = match (&r.cond, &s.ticket, &s.model) {
                 (Cond::Always, ..) => Some(true),
-                (Cond::Fast(t), Some(ticket), Some(model)) => Some(t.eval(&ticket.0, &model.0)),
+                (Cond::Fast(t), Some(ticket), Some(model)) => {
+                    let mut scan = fast::Scan { needles: &plan.needles, cache: &mut s.scans };
+                    Some(t.eval(&ticket.0, &model.0, &mut scan))
+                }
                 _ => None,
             };
             match hit {
@@ -130,11 +133,8 @@ fn fast_step(s: &mut EvalState, idx: usize, name: &str) -> Step {
                         t.matched = true;
                     }
                     match &r.body {
-                        Some(body) => {
-                            fast::run_body(s, body);
-                            Step::Finished
-                        }
-                        None => Step::RunBody,
+                        Some(body) if fast::run_body(s, body) => Step::Finished,
+                        _ => Step::RunBody,
                     }
                 }
             }

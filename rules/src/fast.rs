@@ -13,12 +13,13 @@
 //! function with the same name as a helper/action, a variable named `ticket` or `model`, or
 //! an operation budget so small that skipping the interpreter's operation count would show.
 
-use std::collections::HashSet;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
 
 use regex::Regex;
-use rhai::{ASTNode, Expr, ImmutableString, Stmt, AST};
+use rhai::{ASTFlags, ASTNode, Expr, ImmutableString, Stmt, AST};
 
-use crate::actions::{self, ActFn};
+use crate::actions::{self, ActFn, CheckFn};
 use crate::dsl::KEYWORD;
 use crate::helpers::{self, Hay};
 use crate::state::{EvalState, RegexMap};
@@ -32,6 +33,8 @@ const MIN_BUDGET_FOR_FAST_PATHS: u64 = 1000;
 #[derive(Default)]
 pub(crate) struct Plan {
     pub rules: Vec<RulePlan>,
+    /// Every lower-cased literal word of the plan's `contains_*` tests, found in one pass per field.
+    pub needles: NeedleSet,
 }
 
 pub(crate) struct RulePlan {
@@ -50,10 +53,30 @@ pub(crate) enum Cond {
     Fast(Test),
 }
 
-/// One action with a literal argument that is known to be valid.
+/// One action whose argument is a literal or a model string.
 pub(crate) struct Action {
     pub f: ActFn,
-    pub arg: ImmutableString,
+    pub check: CheckFn,
+    pub arg: Arg,
+}
+
+/// An action argument that can be read without running any code.
+pub(crate) enum Arg {
+    Lit(ImmutableString),
+    /// `model.category`
+    Category,
+    /// `model.head("name").label`
+    HeadLabel(ImmutableString),
+}
+
+impl Arg {
+    fn get<'a>(&'a self, m: &'a ModelData) -> &'a str {
+        match self {
+            Arg::Lit(s) => s,
+            Arg::Category => m.heads.first().map_or("", |h| h.0.label.as_str()),
+            Arg::HeadLabel(name) => m.heads.iter().find(|h| h.0.name == *name).map_or("", |h| h.0.label.as_str()),
+        }
+    }
 }
 
 /// A ticket string field.
@@ -91,42 +114,33 @@ impl Field {
         }
     }
 
-    /// The field lower-cased once per ticket (subject, body and text only, as `contains_*` does).
-    fn lower(self, t: &TicketData) -> Option<&str> {
-        match self {
-            Field::Text => Some(t.lower(0)),
-            Field::Subject => Some(t.lower(1)),
-            Field::Body => Some(t.lower(2)),
-            _ => None,
-        }
-    }
 }
 
 /// Words of a literal `contains_*` list.
 pub(crate) struct Words {
     /// As written (for text that is not lower-cased per ticket).
     words: Vec<ImmutableString>,
-    /// Lower-cased, empty words dropped (for the ticket's lower-cased subject/body/text).
-    lowered: Vec<String>,
+    /// Ids in the plan's [`NeedleSet`] of the lower-cased non-empty words.
+    ids: Vec<u32>,
 }
 
 impl Words {
-    fn new(words: Vec<ImmutableString>) -> Words {
-        let lowered = words.iter().filter(|w| !w.is_empty()).map(|w| w.to_lowercase()).collect();
-        Words { words, lowered }
+    fn new(words: Vec<ImmutableString>, needles: &mut NeedleSet) -> Words {
+        let ids = words.iter().filter(|w| !w.is_empty()).map(|w| needles.add(&w.to_lowercase())).collect();
+        Words { words, ids }
     }
 
-    fn any(&self, field: Field, t: &TicketData) -> bool {
-        if let Some(lower) = field.lower(t) {
-            return self.lowered.iter().any(|w| lower.contains(w.as_str()));
+    fn any(&self, field: Field, t: &TicketData, cx: &mut Scan) -> bool {
+        if let Some(hits) = cx.hits(field, t) {
+            return self.ids.iter().any(|&id| hit(hits, id));
         }
         let hay = Hay::of(field.get(t));
         self.words.iter().any(|w| hay.contains(w))
     }
 
-    fn all(&self, field: Field, t: &TicketData) -> bool {
-        if let Some(lower) = field.lower(t) {
-            return !self.lowered.is_empty() && self.lowered.iter().all(|w| lower.contains(w.as_str()));
+    fn all(&self, field: Field, t: &TicketData, cx: &mut Scan) -> bool {
+        if let Some(hits) = cx.hits(field, t) {
+            return !self.ids.is_empty() && self.ids.iter().all(|&id| hit(hits, id));
         }
         let hay = Hay::of(field.get(t));
         let mut any = false;
@@ -137,6 +151,124 @@ impl Words {
             any = true;
         }
         any
+    }
+}
+
+fn hit(bits: &[u64], id: u32) -> bool {
+    bits.get(id as usize / 64).is_some_and(|w| w & (1 << (id % 64)) != 0)
+}
+
+/// Distinct lower-cased words, searched all at once: a byte-pair filter picks the few
+/// positions where a word can start, so one pass over the text finds every word in it.
+/// A word is found exactly when `text.contains(word)` (a byte-wise substring test).
+#[derive(Default)]
+pub(crate) struct NeedleSet {
+    needles: Vec<Box<[u8]>>,
+    /// Bit `(b0 << 8) | b1` set when some word of two or more bytes starts with `b0 b1`.
+    pair_bits: Vec<u64>,
+    /// `(first two bytes, word id)`, sorted.
+    pairs: Vec<(u16, u32)>,
+    /// `(byte, word id)` of one-byte words.
+    singles: Vec<(u8, u32)>,
+}
+
+impl NeedleSet {
+    fn add(&mut self, word: &str) -> u32 {
+        let w = word.as_bytes();
+        if let Some(i) = self.needles.iter().position(|n| **n == *w) {
+            return i as u32;
+        }
+        let id = self.needles.len() as u32;
+        self.needles.push(w.into());
+        match *w {
+            [b] => self.singles.push((b, id)),
+            [b0, b1, ..] => {
+                let pair = u16::from_be_bytes([b0, b1]);
+                if self.pair_bits.is_empty() {
+                    self.pair_bits = vec![0; 1024];
+                }
+                self.pair_bits[pair as usize / 64] |= 1 << (pair % 64);
+                let at = self.pairs.partition_point(|p| *p < (pair, id));
+                self.pairs.insert(at, (pair, id));
+            }
+            [] => {}
+        }
+        id
+    }
+
+    fn words(&self) -> usize {
+        self.needles.len().div_ceil(64)
+    }
+
+    /// Sets in `out` the bit of every word found in `hay`.
+    fn scan(&self, hay: &[u8], out: &mut [u64]) {
+        out.fill(0);
+        let mut set = |id: u32| out[id as usize / 64] |= 1 << (id % 64);
+        if !self.singles.is_empty() {
+            for &(b, id) in &self.singles {
+                if hay.contains(&b) {
+                    set(id);
+                }
+            }
+        }
+        if self.pairs.is_empty() {
+            return;
+        }
+        for i in 0..hay.len().saturating_sub(1) {
+            let pair = u16::from_be_bytes([hay[i], hay[i + 1]]);
+            if self.pair_bits[pair as usize / 64] & (1 << (pair % 64)) == 0 {
+                continue;
+            }
+            let from = self.pairs.partition_point(|p| p.0 < pair);
+            for &(p, id) in &self.pairs[from..] {
+                if p != pair {
+                    break;
+                }
+                if hay[i..].starts_with(&self.needles[id as usize]) {
+                    set(id);
+                }
+            }
+        }
+    }
+}
+
+/// Per-ticket results of [`NeedleSet::scan`] for the lower-cased text, subject and body.
+#[derive(Default)]
+pub(crate) struct ScanCache {
+    bits: [Vec<u64>; 3],
+    done: [bool; 3],
+}
+
+impl ScanCache {
+    /// Forgets the previous ticket's results.
+    pub(crate) fn reset(&mut self) {
+        self.done = [false; 3];
+    }
+}
+
+/// What a test needs besides the ticket and model: the needle set and this ticket's scans.
+pub(crate) struct Scan<'a> {
+    pub needles: &'a NeedleSet,
+    pub cache: &'a mut ScanCache,
+}
+
+impl Scan<'_> {
+    /// Found-word bits of the field's lower-cased text, or `None` when the field is not one
+    /// of the ticket's lower-cased fields.
+    fn hits(&mut self, field: Field, t: &TicketData) -> Option<&[u64]> {
+        let i = match field {
+            Field::Text => 0,
+            Field::Subject => 1,
+            Field::Body => 2,
+            _ => return None,
+        };
+        if !self.cache.done[i] {
+            let bits = &mut self.cache.bits[i];
+            bits.resize(self.needles.words(), 0);
+            self.needles.scan(t.lower(i).as_bytes(), bits);
+            self.cache.done[i] = true;
+        }
+        Some(&self.cache.bits[i])
     }
 }
 
@@ -194,6 +326,8 @@ pub(crate) enum Test {
     ContainsAny(Field, Words),
     ContainsAll(Field, Words),
     Matches(Field, Regex),
+    /// `ticket.<field> in CONST` where `CONST` is a top-level constant array of strings.
+    InList(Field, Vec<ImmutableString>),
     /// `ticket.<field> == "lit"` (or `!=` when `ne`).
     StrEq { field: Field, lit: ImmutableString, ne: bool },
     /// `ticket.fields["key"] == "lit"`: only a JSON string can equal a string in Rhai.
@@ -205,14 +339,18 @@ pub(crate) enum Test {
 }
 
 impl Test {
-    pub(crate) fn eval(&self, t: &TicketData, m: &ModelData) -> bool {
+    pub(crate) fn eval(&self, t: &TicketData, m: &ModelData, cx: &mut Scan) -> bool {
         match self {
-            Test::And(v) => v.iter().all(|x| x.eval(t, m)),
-            Test::Or(v) => v.iter().any(|x| x.eval(t, m)),
-            Test::Not(x) => !x.eval(t, m),
-            Test::ContainsAny(f, w) => w.any(*f, t),
-            Test::ContainsAll(f, w) => w.all(*f, t),
+            Test::And(v) => v.iter().all(|x| x.eval(t, m, cx)),
+            Test::Or(v) => v.iter().any(|x| x.eval(t, m, cx)),
+            Test::Not(x) => !x.eval(t, m, cx),
+            Test::ContainsAny(f, w) => w.any(*f, t, cx),
+            Test::ContainsAll(f, w) => w.all(*f, t, cx),
             Test::Matches(f, re) => re.is_match(f.get(t)),
+            Test::InList(f, list) => {
+                let v = f.get(t).as_str();
+                list.iter().any(|x| x.as_str() == v)
+            }
             Test::StrEq { field, lit, ne } => (field.get(t).as_str() == lit.as_str()) != *ne,
             Test::FieldEq { key, lit, ne } => {
                 let eq = matches!(t.fields.0.get(key.as_str()), Some(serde_json::Value::String(s)) if s == lit.as_str());
@@ -241,6 +379,11 @@ struct Ctx<'a> {
     /// `ticket`/`model` are the scope constants (no variable of that name anywhere).
     views: bool,
     regexes: &'a RegexMap,
+    /// Top-level constant string arrays declared once: name -> (statement index, words).
+    consts: HashMap<ImmutableString, (usize, Vec<ImmutableString>)>,
+    /// Index of the top-level statement being compiled.
+    at: usize,
+    needles: RefCell<NeedleSet>,
 }
 
 /// Builds the plan from this thread's compiled `ast`; `rules` is the rule list of the set.
@@ -249,19 +392,37 @@ pub(crate) fn build(ast: &AST, rules: &[RuleInfo], options: &RuleOptions, regexe
     if budget != 0 && budget < MIN_BUDGET_FOR_FAST_PATHS {
         return Plan::default();
     }
-    let mut views = true;
+    let mut declared: HashMap<ImmutableString, usize> = HashMap::new();
     ast.walk(&mut |path: &[ASTNode]| {
         if let Some(ASTNode::Stmt(Stmt::Var(x, ..))) = path.last() {
-            if x.0.name == "ticket" || x.0.name == "model" {
-                views = false;
-            }
+            *declared.entry(x.0.name.clone()).or_default() += 1;
         }
         true
     });
-    let cx = Ctx { script_fns: ast.iter_functions().map(|f| f.name.to_owned()).collect(), views, regexes };
+    let views = !declared.contains_key("ticket") && !declared.contains_key("model");
+    let mut consts = HashMap::new();
+    for (i, stmt) in ast.statements().iter().enumerate() {
+        if let Stmt::Var(x, flags, _) = stmt {
+            let (ident, value, _) = &**x;
+            if flags.contains(ASTFlags::CONSTANT) && declared.get(&ident.name) == Some(&1) {
+                if let Some(words) = string_array(value) {
+                    consts.insert(ident.name.clone(), (i, words));
+                }
+            }
+        }
+    }
+    let mut cx = Ctx {
+        script_fns: ast.iter_functions().map(|f| f.name.to_owned()).collect(),
+        views,
+        regexes,
+        consts,
+        at: 0,
+        needles: RefCell::default(),
+    };
 
     let mut plan = Plan::default();
-    for stmt in ast.statements() {
+    for (i, stmt) in ast.statements().iter().enumerate() {
+        cx.at = i;
         let Stmt::Expr(e) = stmt else { continue };
         let Expr::Custom(c, _) = &**e else { continue };
         if !c.tokens.first().is_some_and(|t| t == KEYWORD) {
@@ -284,7 +445,26 @@ pub(crate) fn build(ast: &AST, rules: &[RuleInfo], options: &RuleOptions, regexe
     if plan.rules.len() != rules.len() || plan.rules.iter().zip(rules).any(|(p, r)| p.name.as_str() != r.name) {
         return Plan::default();
     }
+    plan.needles = cx.needles.into_inner();
     plan
+}
+
+/// The strings of a literal array of string literals.
+fn string_array(e: &Expr) -> Option<Vec<ImmutableString>> {
+    match e {
+        Expr::Array(items, _) => items
+            .iter()
+            .map(|x| match x {
+                Expr::StringConstant(s, _) => Some(s.clone()),
+                _ => None,
+            })
+            .collect(),
+        Expr::DynamicConstant(d, _) => {
+            let a = d.read_lock::<rhai::Array>()?;
+            a.iter().map(|x| x.read_lock::<ImmutableString>().map(|s| s.clone())).collect()
+        }
+        _ => None,
+    }
 }
 
 impl Ctx<'_> {
@@ -362,17 +542,16 @@ impl Ctx<'_> {
         let is_op = matches!(e, Expr::FnCall(f, _) if f.op_token.is_some());
         match (name, args) {
             ("!", [x]) if is_op => Some(Test::Not(Box::new(self.test(x)?))),
-            ("contains_any" | "contains_all", [text, Expr::Array(words, _)]) => {
+            ("contains_any" | "contains_all", [text, words]) => {
                 let field = self.ticket_field(text)?;
-                let words = words
-                    .iter()
-                    .map(|w| match w {
-                        Expr::StringConstant(s, _) => Some(s.clone()),
-                        _ => None,
-                    })
-                    .collect::<Option<Vec<_>>>()?;
-                let words = Words::new(words);
+                let words = Words::new(string_array(words)?, &mut self.needles.borrow_mut());
                 Some(if name == "contains_any" { Test::ContainsAny(field, words) } else { Test::ContainsAll(field, words) })
+            }
+            ("contains", [Expr::Variable(v, ..), value]) if v.2.is_empty() => {
+                // `value in CONST`, for a constant declared before this rule.
+                let field = self.ticket_field(value)?;
+                let (at, words) = self.consts.get(&v.1)?;
+                (*at < self.at).then(|| Test::InList(field, words.clone()))
             }
             ("matches", [text, Expr::StringConstant(p, _)]) => {
                 let field = self.ticket_field(text)?;
@@ -432,7 +611,7 @@ impl Ctx<'_> {
         }
     }
 
-    /// A body made only of actions with literal, valid arguments.
+    /// A body made only of actions whose arguments are literals or model strings.
     fn body(&self, block: &Expr) -> Option<Vec<Action>> {
         let Expr::Stmt(block) = block else { return None };
         let mut out = Vec::new();
@@ -449,15 +628,35 @@ impl Ctx<'_> {
             if !f.namespace.is_empty() || f.capture_parent_scope || self.script_fns.contains(f.name.as_str()) {
                 return None;
             }
+            let (act, check) = actions::native(f.name.as_str())?;
             let arg = match &f.args[..] {
-                [Expr::StringConstant(s, _)] => s.clone(),
-                [] if f.name == "needs_review" => ImmutableString::new(),
+                [Expr::StringConstant(s, _)] if check(s) => Arg::Lit(s.clone()),
+                [e] => self.model_string(e)?,
+                [] if f.name == "needs_review" => Arg::Lit(ImmutableString::new()),
                 _ => return None,
             };
-            let act = actions::literal(f.name.as_str(), &arg)?;
-            out.push(Action { f: act, arg });
+            out.push(Action { f: act, check, arg });
         }
         Some(out)
+    }
+
+    /// `model.category` or `model.head("x").label`.
+    fn model_string(&self, e: &Expr) -> Option<Arg> {
+        match self.view_prop(e, "model")? {
+            Expr::Property(p, _) if p.2 == "category" => Some(Arg::Category),
+            Expr::Dot(b, ..) => match (&b.lhs, &b.rhs) {
+                (Expr::MethodCall(f, _), Expr::Property(p, _))
+                    if p.2 == "label" && f.name == "head" && f.namespace.is_empty() && !self.script_fns.contains("head") =>
+                {
+                    match &f.args[..] {
+                        [Expr::StringConstant(h, _)] => Some(Arg::HeadLabel(h.clone())),
+                        _ => None,
+                    }
+                }
+                _ => None,
+            },
+            _ => None,
+        }
     }
 }
 
@@ -465,9 +664,196 @@ fn is_var(e: &Expr, name: &str) -> bool {
     matches!(e, Expr::Variable(v, ..) if v.1 == name && v.2.is_empty())
 }
 
-/// Runs a native body; its actions were validated at load, so they cannot fail.
-pub(crate) fn run_body(s: &mut EvalState, body: &[Action]) {
+/// Runs a native body. Returns false, having done nothing, when a model-string argument is
+/// not valid for its action: the body then runs in Rhai, which reports the error.
+pub(crate) fn run_body(s: &mut EvalState, body: &[Action]) -> bool {
+    if body.iter().all(|a| matches!(a.arg, Arg::Lit(_))) {
+        for a in body {
+            if let Arg::Lit(v) = &a.arg {
+                let _ = (a.f)(s, v);
+            }
+        }
+        return true;
+    }
+    let Some(model) = s.model.clone() else { return false };
+    if !body.iter().all(|a| (a.check)(a.arg.get(&model.0))) {
+        return false;
+    }
     for a in body {
-        let _ = (a.f)(s, &a.arg);
+        let _ = (a.f)(s, a.arg.get(&model.0));
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{HeadView, ModelView, RuleSet, TicketView};
+
+    /// Fast paths are off below this budget, so the same rules run fully in Rhai.
+    fn slow_options() -> RuleOptions {
+        RuleOptions { max_operations_per_rule: MIN_BUDGET_FOR_FAST_PATHS - 1, ..RuleOptions::default() }
+    }
+
+    fn plan_of(rules: &RuleSet) -> std::sync::Arc<Plan> {
+        crate::sandbox::with_engine(&rules.inner, |r| r.plan.clone()).unwrap()
+    }
+
+    const RULES: &str = r#"
+const VIP = ["ceo@example.com", "Straße@example.com"];
+rule "any text" when contains_any(ticket.text, ["password reset", "Straße", "İstanbul", "ΣΟΦΟΣ", "k", "", "x"]) { add_tag("a"); }
+rule "any subject" when contains_any(ticket.subject, ["urgent", "ÉCOLE", "ǅ"]) { add_tag("b"); }
+rule "any body" when contains_any(ticket.body, ["refund", "charged twice", "declined", "card was declined"]) { add_tag("c"); }
+rule "all body" when contains_all(ticket.body, ["card", "DECLINED", ""]) { add_tag("d"); }
+rule "all empty" when contains_all(ticket.text, [""]) { add_tag("e"); }
+rule "any empty" when contains_any(ticket.text, []) { add_tag("f"); }
+rule "requester" when contains_any(ticket.requester, ["EXAMPLE.org", "straße", "\u212A"]) { add_tag("g"); }
+rule "channel all" when contains_all(ticket.channel, ["Chat", "at"]) { add_tag("h"); }
+rule "end of text" when contains_any(ticket.text, ["thanks"]) || contains_any(ticket.text, ["z"]) { add_tag("i"); }
+rule "vip" when ticket.requester in VIP { add_tag("vip"); }
+rule "eq" when ticket.channel == "chat" && "email" != ticket.channel { add_tag("j"); }
+rule "field" when ticket.fields["lang"] == "de" || ticket.fields["n"] != "1" { add_tag("k"); }
+rule "model" when model.loaded && model.confidence > 0.6 && !(0.9 <= model.head("priority").confidence) { set_category(model.category); }
+rule "head label" when model.head("priority").confidence >= 0.5 { set_priority(model.head("priority").label); }
+rule "regex" when matches(ticket.body, "(?i)ord-\\d+") { add_tag("order"); }
+rule "hours" when !within_hours(ticket.created_at, "Europe/Berlin", "Mon-Fri", "08:00", "18:00") { add_tag("after-hours"); needs_review(); }
+rule "wrap" when within_hours(ticket.created_at, "Asia/Tokyo", "22:00", "06:00") { needs_review("night"); }
+rule "stop" stop when contains_any(ticket.subject, ["STOP now"]) { set_group("x"); }
+rule "last" { set_strategy("manual"); add_tag("last"); }
+"#;
+
+    fn tickets() -> Vec<TicketView> {
+        let texts = [
+            ("Password RESET please", "My card was DECLINED, refund?", "a@example.org", "chat"),
+            ("Urgent: école", "Ich wohne in der STRASSE, straße, Straße", "Straße@example.com", "email"),
+            ("İSTANBUL office", "ΣΟΦΟΣ σοφος. KELVIN \u{212A} sign", "ceo@example.com", "Chat"),
+            ("ǆ ǅ Ǆ", "", "", ""),
+            ("", "order ORD-123456; thanks", "x@EXAMPLE.ORG", "phone"),
+            ("STOP now", "charged twice, declined card", "kelvin@\u{212A}.com", "chat"),
+            ("z", "k", "k", "web"),
+        ];
+        let mut out = Vec::new();
+        for (i, (subject, body, requester, channel)) in texts.iter().enumerate() {
+            let mut fields = serde_json::Map::new();
+            match i % 3 {
+                0 => {
+                    fields.insert("lang".into(), "de".into());
+                    fields.insert("n".into(), 1.into());
+                }
+                1 => {
+                    fields.insert("n".into(), "1".into());
+                }
+                _ => {
+                    fields.insert("lang".into(), serde_json::Value::Null);
+                }
+            }
+            let created = ["2026-11-18T10:15:00Z", "2026-11-21T10:15:00Z", "2026-11-18T19:30:00Z", "2026-11-18T14:00:00Z"];
+            out.push(TicketView {
+                id: format!("T-{i}"),
+                subject: (*subject).into(),
+                body: (*body).into(),
+                requester: (*requester).into(),
+                channel: (*channel).into(),
+                created_at: created[i % created.len()].parse().ok(),
+                fields,
+                ..TicketView::default()
+            });
+        }
+        out
+    }
+
+    fn models() -> Vec<ModelView> {
+        let head = |name: &str, label: &str, c: f64| HeadView { name: name.into(), label: label.into(), confidence: c, top: vec![] };
+        vec![
+            ModelView::default(),
+            ModelView { loaded: true, version: "v".into(), heads: vec![head("category", "billing", 0.8), head("priority", "P2", 0.5)] },
+            // Empty labels: the native body must defer to Rhai, which reports the error.
+            ModelView { loaded: true, version: "v".into(), heads: vec![head("category", "", 0.7), head("priority", "urgent", 0.95)] },
+        ]
+    }
+
+    #[test]
+    fn fast_paths_cover_the_rules() {
+        let rules = RuleSet::compile(RULES, "fast.rhai", RuleOptions::default()).unwrap();
+        let plan = plan_of(&rules);
+        assert_eq!(plan.rules.len(), rules.rules().len());
+        let slow: Vec<_> = plan.rules.iter().filter(|r| matches!(r.cond, Cond::Slow)).map(|r| r.name.to_string()).collect();
+        assert!(slow.is_empty(), "conditions not compiled natively: {slow:?}");
+        assert!(plan.rules.iter().all(|r| r.body.is_some()));
+        assert!(plan_of(&RuleSet::compile(RULES, "slow.rhai", slow_options()).unwrap()).rules.is_empty());
+
+        let bench = RuleSet::load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/rules/bench30.rhai"), RuleOptions::default()).unwrap();
+        let plan = plan_of(&bench);
+        let fast = plan.rules.iter().filter(|r| !matches!(r.cond, Cond::Slow)).count();
+        assert_eq!(fast, 30, "every bench30 condition is native");
+    }
+
+    #[test]
+    fn fast_paths_give_the_same_outcome_as_rhai() {
+        let fast = RuleSet::compile(RULES, "r.rhai", RuleOptions::default()).unwrap();
+        let slow = RuleSet::compile(RULES, "r.rhai", slow_options()).unwrap();
+        let mut matched = 0;
+        for t in tickets() {
+            for m in models() {
+                let a = fast.evaluate(&t, &m).unwrap();
+                let b = slow.evaluate(&t, &m).unwrap();
+                assert_eq!(a, b, "ticket {t:?} model {m:?}");
+                matched += a.trace.iter().filter(|r| r.matched).count();
+            }
+        }
+        assert!(matched > 40, "tickets exercise the rules ({matched} matches)");
+    }
+
+    #[test]
+    fn contains_words_match_unicode_lowercase_like_the_slow_path() {
+        let fast = RuleSet::compile(RULES, "r.rhai", RuleOptions::default()).unwrap();
+        let tags = |subject: &str, body: &str| {
+            let t = TicketView { subject: subject.into(), body: body.into(), ..TicketView::default() };
+            fast.evaluate(&t, &ModelView::default()).unwrap().tags
+        };
+        assert!(tags("", "STRASSE").iter().all(|t| t != "a"), "ß does not case-fold to ss");
+        assert!(tags("", "STRAßE").contains(&"a".to_string()));
+        assert!(tags("", "İstanbul").contains(&"a".to_string()));
+        assert!(tags("ÉCOLE", "").contains(&"b".to_string()));
+        assert!(tags("Ǆ", "").contains(&"b".to_string()), "ǅ lower-cases to ǆ like Ǆ");
+        assert!(tags("", "Card was Declined").contains(&"d".to_string()));
+        assert!(!tags("", "nothing").contains(&"e".to_string()), "only empty words never match");
+    }
+
+    #[test]
+    fn needle_set_finds_exactly_the_substrings() {
+        let words = ["ab", "b", "abc", "bc", "c", "cab", "é", "éa", "ß", "aa"];
+        let mut set = NeedleSet::default();
+        let ids: Vec<u32> = words.iter().map(|w| set.add(w)).collect();
+        assert_eq!(set.add("abc"), ids[2], "duplicates share an id");
+        for hay in ["", "a", "ab", "abc", "cab", "xxcabxx", "éa", "aé", "ßaa", "bcab", "aaa"] {
+            let mut bits = vec![0; set.words()];
+            set.scan(hay.as_bytes(), &mut bits);
+            for (w, id) in words.iter().zip(&ids) {
+                assert_eq!(hit(&bits, *id), hay.contains(w), "{w:?} in {hay:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn shadowing_or_overriding_disables_fast_paths() {
+        let shadow = "let ticket = #{text: \"refund\"};\nrule \"r\" when contains_any(ticket.text, [\"refund\"]) { add_tag(\"x\"); }";
+        let rules = RuleSet::compile(shadow, "s.rhai", RuleOptions::default()).unwrap();
+        assert!(plan_of(&rules).rules.iter().all(|r| matches!(r.cond, Cond::Slow)));
+        let out = rules.evaluate(&TicketView::default(), &ModelView::default()).unwrap();
+        assert_eq!(out.tags, ["x"]);
+
+        let own = "fn contains_any(t, w) { true }\nfn add_tag(t) { set_group(t) }\nrule \"r\" when contains_any(ticket.text, [\"refund\"]) { add_tag(\"x\"); }";
+        let rules = RuleSet::compile(own, "o.rhai", RuleOptions::default()).unwrap();
+        let plan = plan_of(&rules);
+        assert!(matches!(plan.rules[0].cond, Cond::Slow) && plan.rules[0].body.is_none());
+        let out = rules.evaluate(&TicketView::default(), &ModelView::default()).unwrap();
+        assert_eq!(out.group.as_deref(), Some("x"));
+
+        // A constant used before it is declared is an error, not a fast-path match.
+        let early = "rule \"r\" when ticket.requester in VIP { add_tag(\"x\"); }\nconst VIP = [\"\"];";
+        let rules = RuleSet::compile(early, "e.rhai", RuleOptions::default()).unwrap();
+        let out = rules.evaluate(&TicketView::default(), &ModelView::default()).unwrap();
+        assert!(out.trace[0].error.is_some());
     }
 }

@@ -34,6 +34,8 @@ pub(crate) struct EvalState {
     pub model: Option<ModelObj>,
     /// Native fast paths of the running rule set on this thread.
     pub plan: Option<Arc<Plan>>,
+    /// This ticket's word scans for the plan's `contains_*` tests.
+    pub scans: crate::fast::ScanCache,
     /// Patterns compiled at load by the current rule set (cloned per thread on first use).
     pub precompiled: Option<Arc<RegexMap>>,
     /// Per-thread regex clones; a `Regex` clone gets its own match cache, so threads never share one.
@@ -59,6 +61,7 @@ pub(crate) fn begin(ticket: TicketObj, model: ModelObj, precompiled: Arc<RegexMa
         s.ticket = Some(ticket);
         s.model = Some(model);
         s.plan = Some(plan);
+        s.scans.reset();
         s.pending = None;
         s.precompiled = Some(precompiled);
     });

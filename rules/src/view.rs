@@ -145,7 +145,7 @@ pub(crate) struct HeadObj(pub(crate) Arc<HeadData>);
 
 pub(crate) struct HeadData {
     pub name: ImmutableString,
-    label: ImmutableString,
+    pub label: ImmutableString,
     pub confidence: f64,
     top: Vec<(ImmutableString, f64)>,
 }
