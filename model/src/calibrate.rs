@@ -45,7 +45,7 @@ pub fn fit_temperature(scores: &[f32], k: usize, y: &[usize]) -> f32 {
     let mut c = b - g * (b - a);
     let mut d = a + g * (b - a);
     let (mut fc, mut fd) = (f(c), f(d));
-    for _ in 0..60 {
+    for _ in 0..40 {
         if fc < fd {
             b = d;
             d = c;

@@ -25,11 +25,13 @@ pub struct LinearSvmParams {
     pub max_iter: usize,
     /// Seeds the coordinate permutation of each class, making fits deterministic.
     pub seed: u64,
+    /// Compute [`LinearSvm::loo_scores`] (one extra pass over the data per class).
+    pub loo_scores: bool,
 }
 
 impl Default for LinearSvmParams {
     fn default() -> Self {
-        LinearSvmParams { c: 0.5, eps: 0.1, max_iter: 1000, seed: 42 }
+        LinearSvmParams { c: 0.5, eps: 0.1, max_iter: 1000, seed: 42, loo_scores: true }
     }
 }
 
@@ -44,6 +46,8 @@ pub struct LinearSvm {
     pub weights: Vec<f32>,
     /// Bias per class.
     pub bias: Vec<f32>,
+    /// Dual variables per class (`alpha[c][i]`), for warm starts; empty for naive Bayes.
+    pub alpha: Vec<Vec<f32>>,
     /// Approximate leave-one-out decision values, row-major `n_samples x n_classes`
     /// (see [`LinearSvmParams::fit_with_progress`]); used to calibrate probabilities.
     pub loo_scores: Vec<f32>,
@@ -69,12 +73,33 @@ struct BinaryFit {
 }
 
 /// Solve one binary problem; `y[i]` is +1 / -1, `qd_x[i]` is `||x_i||^2 + 1` (bias feature).
-fn solve_binary(x: &SparseRecords<'_>, y: &[f32], qd_x: &[f32], p: &LinearSvmParams, seed: u64) -> BinaryFit {
+/// `alpha0` warm-starts the duals (w is rebuilt from them so the primal-dual link holds).
+fn solve_binary(
+    x: &SparseRecords<'_>,
+    y: &[f32],
+    qd_x: &[f32],
+    p: &LinearSvmParams,
+    seed: u64,
+    alpha0: Option<&[f32]>,
+) -> BinaryFit {
     let l = y.len();
     let diag = 0.5 / p.c;
     let mut w = vec![0f32; x.matrix.n_cols];
     let mut b = 0f32; // weight of the constant bias feature (value 1), regularised as in LIBLINEAR
-    let mut alpha = vec![0f32; l];
+    let mut alpha = match alpha0 {
+        Some(a) if a.len() == l => a.iter().map(|v| v.max(0.0)).collect(),
+        _ => vec![0f32; l],
+    };
+    for (i, &a) in alpha.iter().enumerate() {
+        if a > 0.0 {
+            let (cols, vals) = x.row(i);
+            let d = a * y[i];
+            for (&c, &v) in cols.iter().zip(vals) {
+                w[c as usize] += d * v;
+            }
+            b += d;
+        }
+    }
     let mut index: Vec<usize> = (0..l).collect();
     let mut active = l;
     let mut rng = SplitMix(seed);
@@ -142,6 +167,17 @@ impl LinearSvmParams {
         dataset: &DatasetBase<SparseRecords<'_>, Array1<usize>>,
         on_class_done: &(dyn Fn() + Sync),
     ) -> Result<LinearSvm, ModelError> {
+        self.fit_warm(dataset, None, on_class_done)
+    }
+
+    /// [`LinearSvmParams::fit_with_progress`] starting from dual variables `alpha0[c][i]`
+    /// (e.g. from a fit on a subset, zero for the new rows): far fewer passes to converge.
+    pub fn fit_warm(
+        &self,
+        dataset: &DatasetBase<SparseRecords<'_>, Array1<usize>>,
+        alpha0: Option<&[Vec<f32>]>,
+        on_class_done: &(dyn Fn() + Sync),
+    ) -> Result<LinearSvm, ModelError> {
         if !(self.c > 0.0 && self.c.is_finite()) {
             return Err(ModelError::InvalidParameter(format!("C must be > 0, got {}", self.c)));
         }
@@ -156,15 +192,16 @@ impl LinearSvmParams {
         let qd_x: Vec<f32> = (0..n).map(|i| x.row(i).1.iter().map(|v| v * v).sum::<f32>() + 1.0).collect();
         if k == 1 {
             on_class_done();
-            return Ok(LinearSvm { n_features: d, n_classes: 1, weights: vec![0.0; d], bias: vec![0.0], loo_scores: vec![0.0; n] });
+            return Ok(LinearSvm { n_features: d, n_classes: 1, weights: vec![0.0; d], bias: vec![0.0], alpha: Vec::new(), loo_scores: vec![0.0; n] });
         }
         let fits: Vec<(BinaryFit, Vec<f32>)> = (0..k)
             .into_par_iter()
             .map(|c| {
                 let y: Vec<f32> = targets.iter().map(|&t| if t == c { 1.0 } else { -1.0 }).collect();
                 let seed = self.seed ^ (c as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-                let fit = solve_binary(x, &y, &qd_x, self, seed);
-                let loo: Vec<f32> = (0..n)
+                let init = alpha0.and_then(|a| a.get(c)).map(Vec::as_slice);
+                let fit = solve_binary(x, &y, &qd_x, self, seed, init);
+                let loo: Vec<f32> = (0..if self.loo_scores { n } else { 0 })
                     .map(|i| {
                         let (cols, vals) = x.row(i);
                         dot(cols, vals, &fit.w) + fit.bias - fit.alpha[i] * y[i] * qd_x[i]
@@ -176,15 +213,17 @@ impl LinearSvmParams {
             .collect();
         let mut weights = Vec::with_capacity(k * d);
         let mut bias = Vec::with_capacity(k);
-        let mut loo_scores = vec![0f32; n * k];
+        let mut alpha = Vec::with_capacity(k);
+        let mut loo_scores = vec![0f32; if self.loo_scores { n * k } else { 0 }];
         for (c, (fit, loo)) in fits.into_iter().enumerate() {
             weights.extend_from_slice(&fit.w);
             bias.push(fit.bias);
+            alpha.push(fit.alpha);
             for (i, v) in loo.into_iter().enumerate() {
                 loo_scores[i * k + c] = v;
             }
         }
-        Ok(LinearSvm { n_features: d, n_classes: k, weights, bias, loo_scores })
+        Ok(LinearSvm { n_features: d, n_classes: k, weights, bias, alpha, loo_scores })
     }
 }
 

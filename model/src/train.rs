@@ -293,9 +293,9 @@ fn fit_head(
         .collect();
     let k = classes.len();
     progress(TrainProgress::HeadStarted { head: name.to_string(), index, heads: n_heads, classes: k });
-    let temperature = match holdout_temperature(matrix, &rows, &targets, k, config)? {
-        Some(t) => t,
-        None => f32::NAN, // filled in from the full fit's leave-one-out scores below
+    let (temperature, warm) = match holdout_temperature(matrix, &rows, &targets, k, config)? {
+        Some((t, warm)) => (t, warm),
+        None => (f32::NAN, None), // filled in from the full fit's leave-one-out scores below
     };
     let dataset = DatasetBase::new(SparseRecords { matrix, rows: &rows }, targets);
     let done = AtomicUsize::new(0);
@@ -303,7 +303,7 @@ fn fit_head(
         let d = done.fetch_add(1, Ordering::Relaxed) + 1;
         progress(TrainProgress::ClassDone { head: name.to_string(), done: d, total: k });
     };
-    let fitted = fit_algorithm(&dataset, config, &on_class)?;
+    let fitted = fit_algorithm(&dataset, config, warm.as_deref(), temperature.is_nan(), &on_class)?;
     let temperature = if temperature.is_nan() {
         fit_temperature(&fitted.loo_scores, k, dataset.targets.as_slice().unwrap_or(&[]))
     } else {
@@ -328,11 +328,13 @@ fn fit_head(
 fn fit_algorithm(
     dataset: &DatasetBase<SparseRecords<'_>, Array1<usize>>,
     config: &TrainConfig,
+    warm: Option<&[Vec<f32>]>,
+    loo_scores: bool,
     on_class: &(dyn Fn() + Sync),
 ) -> Result<LinearSvm, ModelError> {
     match config.algorithm {
-        Algorithm::Linear => LinearSvmParams { c: config.c, eps: config.eps, max_iter: config.max_iter, seed: config.seed }
-            .fit_with_progress(dataset, on_class),
+        Algorithm::Linear => LinearSvmParams { c: config.c, eps: config.eps, max_iter: config.max_iter, seed: config.seed, loo_scores }
+            .fit_warm(dataset, warm, on_class),
         Algorithm::NaiveBayes => {
             let k = dataset.targets.iter().copied().max().unwrap_or(0) + 1;
             let f = NaiveBayesParams { alpha: config.nb_alpha, max_features: config.nb_max_features }.fit(dataset)?;
@@ -347,13 +349,16 @@ fn fit_algorithm(
 /// Fit the softmax temperature on held-out decision values: a seeded, stratified
 /// `calibration_holdout` share of every class with at least two rows is held out, a model is
 /// fitted on the rest and scores the held-out rows. `None` when nothing can be held out.
+/// Also returns that model's duals mapped onto all rows (zero for held-out ones), which
+/// warm-start the final fit so calibration costs little extra time.
+#[allow(clippy::type_complexity)]
 fn holdout_temperature(
     matrix: &CsrMatrix,
     rows: &[usize],
     targets: &Array1<usize>,
     k: usize,
     config: &TrainConfig,
-) -> Result<Option<f32>, ModelError> {
+) -> Result<Option<(f32, Option<Vec<Vec<f32>>>)>, ModelError> {
     let frac = config.calibration_holdout;
     if k < 2 || !(frac > 0.0 && frac < 1.0) {
         return Ok(None);
@@ -383,8 +388,10 @@ fn holdout_temperature(
     let fit_rows: Vec<usize> = fit_idx.iter().map(|&i| rows[i]).collect();
     let fit_targets: Array1<usize> = fit_idx.iter().map(|&i| targets[i]).collect();
     let ds = DatasetBase::new(SparseRecords { matrix, rows: &fit_rows }, fit_targets);
-    let model = fit_algorithm(&ds, config, &|| {})?;
-    let kk = model.n_classes;
+    // The calibration model only has to rank classes like the final one: a looser tolerance
+    // is enough, and its duals still warm-start the final fit.
+    let loose = TrainConfig { eps: config.eps.max(0.5), ..config.clone() };
+    let model = fit_algorithm(&ds, &loose, None, false, &|| {})?;
     let mut scores = Vec::with_capacity(hold_idx.len() * k);
     let mut truth = Vec::with_capacity(hold_idx.len());
     for &i in &hold_idx {
@@ -392,11 +399,23 @@ fn holdout_temperature(
         let mut d = model.decision(cols, vals);
         // Classes absent from the fit part (impossible with k >= 2 rows each) score lowest.
         d.resize(k, f32::MIN / 4.0);
-        debug_assert!(kk <= k);
         scores.extend(d);
         truth.push(targets[i]);
     }
-    Ok(Some(fit_temperature(&scores, k, &truth)))
+    let warm = (model.alpha.len() == k).then(|| {
+        model
+            .alpha
+            .iter()
+            .map(|a| {
+                let mut full = vec![0f32; rows.len()];
+                for (j, &i) in fit_idx.iter().enumerate() {
+                    full[i] = a[j];
+                }
+                full
+            })
+            .collect()
+    });
+    Ok(Some((fit_temperature(&scores, k, &truth), warm)))
 }
 
 /// Class-major f32 weights -> feature-major i8 rows of `stride` with one scale per feature
