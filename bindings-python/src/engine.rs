@@ -6,7 +6,6 @@ use std::sync::Arc;
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString};
-use serde_json::Value;
 use triagekit::assign::{Presence, Roster};
 use triagekit::model::Model;
 use triagekit::{load_rules, Decision, Engine, EngineOptions, EngineState, Ticket, TriageError};
@@ -14,6 +13,7 @@ use triagekit::{load_rules, Decision, Engine, EngineOptions, EngineState, Ticket
 use crate::convert::{self, ConvertError};
 use crate::errors::{self, guard};
 use crate::model::PyModel;
+use crate::pyser;
 
 /// The triage engine. Thread-safe: share one per process; calls release the GIL.
 #[pyclass(module = "triagekit._native", name = "Engine", frozen)]
@@ -78,16 +78,14 @@ pub fn ticket_arg(obj: &Bound<'_, PyAny>) -> PyResult<Ticket> {
 /// A core `Decision` -> dict; `trace = false` skips converting the trace (the costly part).
 pub fn decision_to_py<'py>(py: Python<'py>, mut decision: Decision, trace: bool) -> PyResult<Bound<'py, PyAny>> {
     let detail = std::mem::take(&mut decision.trace);
-    let mut value = serde_json::to_value(&decision).map_err(|e| errors::internal(&e.to_string()))?;
-    if let Value::Object(map) = &mut value {
-        if trace {
-            let detail = serde_json::to_value(&detail).map_err(|e| errors::internal(&e.to_string()))?;
-            map.insert("trace".to_string(), detail);
-        } else {
-            map.remove("trace");
-        }
+    let out = pyser::to_py(py, &decision).map_err(|e| errors::internal(&e.0))?;
+    let dict = out.cast::<PyDict>().map_err(|_| errors::internal("a decision did not serialise to a dict"))?;
+    if trace {
+        dict.set_item(pyo3::intern!(py, "trace"), pyser::to_py(py, &detail).map_err(|e| errors::internal(&e.0))?)?;
+    } else {
+        dict.del_item(pyo3::intern!(py, "trace"))?;
     }
-    convert::to_py(py, &value)
+    Ok(out)
 }
 
 #[pymethods]

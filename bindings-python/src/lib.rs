@@ -5,6 +5,7 @@ mod convert;
 mod engine;
 mod errors;
 mod model;
+mod pyser;
 
 use pyo3::prelude::*;
 
