@@ -10,7 +10,7 @@ use rhai::{
 use crate::actions::StopSignal;
 use crate::error::RuleError;
 use crate::outcome::RuleTrace;
-use crate::fast::{self, Cond};
+use crate::fast::{self, Cond, Plan};
 use crate::state::{self, compile_regex, EvalState, RegexMap};
 use crate::RuleInfo;
 
@@ -142,6 +142,42 @@ fn fast_step(s: &mut EvalState, idx: usize, name: &str) -> Step {
     };
     s.plan = Some(plan);
     step
+}
+
+/// Runs rule `idx` natively for the native driver (see [`fast::Drive`]). `None`, before any
+/// effect, when it has to run in Rhai after all (e.g. a model string invalid for its action).
+pub(crate) fn native_rule(s: &mut EvalState, idx: usize) -> Option<Result<(), Box<EvalAltResult>>> {
+    let plan = s.plan.take()?;
+    let done = run_native(s, &plan, idx);
+    s.plan = Some(plan);
+    done
+}
+
+fn run_native(s: &mut EvalState, plan: &Plan, idx: usize) -> Option<Result<(), Box<EvalAltResult>>> {
+    let r = plan.rules.get(idx)?;
+    let body = r.body.as_ref()?;
+    if s.outcome.trace.len() != idx {
+        return None;
+    }
+    let hit = match (&r.cond, &s.ticket, &s.model) {
+        (Cond::Always, ..) => true,
+        (Cond::Fast(t), Some(ticket), Some(model)) => {
+            let mut scan = fast::Scan { needles: &plan.needles, cache: &mut s.scans };
+            t.eval(&ticket.0, &model.0, &mut scan)
+        }
+        _ => return None,
+    };
+    if hit && !fast::body_ok(s, body) {
+        return None;
+    }
+    let mut trace = RuleTrace::new(&r.name);
+    trace.matched = hit;
+    s.outcome.trace.push(trace);
+    if hit {
+        s.in_rule = true;
+        fast::run_body(s, body);
+    }
+    Some(end_rule(s, End::Done, &r.name, r.stop, false).map(drop))
 }
 
 /// Records how the rule ended; stops the script for `stop` and strict-mode failures.

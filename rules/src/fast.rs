@@ -35,11 +35,27 @@ pub(crate) struct Plan {
     pub rules: Vec<RulePlan>,
     /// Every lower-cased literal word of the plan's `contains_*` tests, found in one pass per field.
     pub needles: NeedleSet,
+    /// How to run the top-level statements without the interpreter walking them, when they
+    /// are only rules and literal constants; `None` runs the whole script in Rhai.
+    pub driver: Option<Vec<Drive>>,
+}
+
+/// One top-level statement for the native driver.
+#[derive(Clone, Copy)]
+pub(crate) enum Drive {
+    /// Rule with this index, fully native (it may still defer to Rhai at run time).
+    Native(usize),
+    /// Top-level statement with this index, run in Rhai.
+    Rhai(usize),
 }
 
 pub(crate) struct RulePlan {
     /// Rule name, checked against the running rule before the plan is used.
     pub name: ImmutableString,
+    /// The rule has the `stop` flag.
+    pub stop: bool,
+    /// Index of the rule's top-level statement.
+    pub stmt: usize,
     pub cond: Cond,
     /// Native body, or `None` to run the body in Rhai.
     pub body: Option<Vec<Action>>,
@@ -421,13 +437,28 @@ pub(crate) fn build(ast: &AST, rules: &[RuleInfo], options: &RuleOptions, regexe
     };
 
     let mut plan = Plan::default();
+    let mut driver = Some(Vec::new());
     for (i, stmt) in ast.statements().iter().enumerate() {
         cx.at = i;
-        let Stmt::Expr(e) = stmt else { continue };
-        let Expr::Custom(c, _) = &**e else { continue };
-        if !c.tokens.first().is_some_and(|t| t == KEYWORD) {
+        let custom = match stmt {
+            Stmt::Expr(e) => match &**e {
+                Expr::Custom(c, _) if c.tokens.first().is_some_and(|t| t == KEYWORD) => Some(c),
+                _ => None,
+            },
+            _ => None,
+        };
+        let Some(c) = custom else {
+            match stmt {
+                Stmt::Noop(_) => {}
+                Stmt::Var(x, flags, _) if flags.contains(ASTFlags::CONSTANT) && is_literal(&x.1) => {
+                    if let Some(d) = &mut driver {
+                        d.push(Drive::Rhai(i));
+                    }
+                }
+                _ => driver = None,
+            }
             continue;
-        }
+        };
         let name = match c.inputs.first() {
             Some(Expr::StringConstant(s, _)) => s.clone(),
             _ => ImmutableString::new(),
@@ -439,14 +470,34 @@ pub(crate) fn build(ast: &AST, rules: &[RuleInfo], options: &RuleOptions, regexe
             _ => Cond::Slow,
         };
         let body = c.inputs.last().and_then(|b| cx.body(b));
-        plan.rules.push(RulePlan { name, cond, body });
+        let stop = c.tokens.get(2).is_some_and(|t| t == "stop");
+        if let Some(d) = &mut driver {
+            d.push(if !matches!(cond, Cond::Slow) && body.is_some() { Drive::Native(plan.rules.len()) } else { Drive::Rhai(i) });
+        }
+        plan.rules.push(RulePlan { name, stop, stmt: i, cond, body });
     }
     // The plan is positional: if it does not line up with the rule list, use none of it.
     if plan.rules.len() != rules.len() || plan.rules.iter().zip(rules).any(|(p, r)| p.name.as_str() != r.name) {
         return Plan::default();
     }
     plan.needles = cx.needles.into_inner();
+    plan.driver = driver;
     plan
+}
+
+/// A value the interpreter computes without calling anything.
+fn is_literal(e: &Expr) -> bool {
+    match e {
+        Expr::StringConstant(..)
+        | Expr::IntegerConstant(..)
+        | Expr::FloatConstant(..)
+        | Expr::BoolConstant(..)
+        | Expr::CharConstant(..)
+        | Expr::Unit(..)
+        | Expr::DynamicConstant(..) => true,
+        Expr::Array(items, _) => items.iter().all(is_literal),
+        _ => false,
+    }
 }
 
 /// The strings of a literal array of string literals.
@@ -664,23 +715,29 @@ fn is_var(e: &Expr, name: &str) -> bool {
     matches!(e, Expr::Variable(v, ..) if v.1 == name && v.2.is_empty())
 }
 
-/// Runs a native body. Returns false, having done nothing, when a model-string argument is
-/// not valid for its action: the body then runs in Rhai, which reports the error.
-pub(crate) fn run_body(s: &mut EvalState, body: &[Action]) -> bool {
+/// Whether a native body can run: its model-string arguments are valid for their actions.
+/// When not, the rule runs in Rhai, which reports the error.
+pub(crate) fn body_ok(s: &EvalState, body: &[Action]) -> bool {
     if body.iter().all(|a| matches!(a.arg, Arg::Lit(_))) {
-        for a in body {
-            if let Arg::Lit(v) = &a.arg {
-                let _ = (a.f)(s, v);
-            }
-        }
         return true;
     }
-    let Some(model) = s.model.clone() else { return false };
-    if !body.iter().all(|a| (a.check)(a.arg.get(&model.0))) {
+    let Some(model) = &s.model else { return false };
+    body.iter().all(|a| (a.check)(a.arg.get(&model.0)))
+}
+
+/// Runs a native body; returns false, having done nothing, when [`body_ok`] is false.
+pub(crate) fn run_body(s: &mut EvalState, body: &[Action]) -> bool {
+    if !body_ok(s, body) {
         return false;
     }
+    let model = s.model.clone();
     for a in body {
-        let _ = (a.f)(s, a.arg.get(&model.0));
+        let arg = match (&a.arg, &model) {
+            (Arg::Lit(v), _) => v.as_str(),
+            (arg, Some(m)) => arg.get(&m.0),
+            (_, None) => continue,
+        };
+        let _ = (a.f)(s, arg);
     }
     true
 }
@@ -786,6 +843,36 @@ rule "last" { set_strategy("manual"); add_tag("last"); }
         let plan = plan_of(&bench);
         let fast = plan.rules.iter().filter(|r| !matches!(r.cond, Cond::Slow)).count();
         assert_eq!(fast, 30, "every bench30 condition is native");
+        assert!(plan.driver.is_some(), "bench30 runs on the native driver");
+    }
+
+    #[test]
+    fn native_driver_matches_rhai_for_stops_errors_and_strict_mode() {
+        let src = r#"
+const LIMIT = 0.5;
+rule "a" { add_tag("a"); }
+rule "boom" when contains_any(ticket.text, ["boom"]) { throw "boom"; }
+rule "b" when model.confidence > 0.4 { set_category(model.category); }
+rule "halt" stop when contains_any(ticket.subject, ["halt"]) { add_tag("halt"); }
+rule "c" when model.confidence > LIMIT { add_tag("c"); print("c ran"); }
+"#;
+        let top = format!("{src}\nlet later = 1 + 2;\nrule \"d\" {{ add_tag(\"d\"); }}");
+        let no_driver = RuleSet::compile(&top, "t.rhai", RuleOptions::default()).unwrap();
+        assert!(plan_of(&no_driver).driver.is_none(), "top-level code other than literal constants");
+        for strict in [false, true] {
+            let opts = RuleOptions { strict, ..RuleOptions::default() };
+            let fast = RuleSet::compile(src, "d.rhai", opts.clone()).unwrap();
+            assert!(plan_of(&fast).driver.is_some());
+            let slow = RuleSet::compile(src, "d.rhai", RuleOptions { strict, ..slow_options() }).unwrap();
+            for subject in ["boom", "halt", "halt boom", "calm"] {
+                let t = TicketView { subject: subject.into(), ..TicketView::default() };
+                for m in models() {
+                    let a = fast.evaluate(&t, &m).map_err(|e| e.to_string());
+                    let b = slow.evaluate(&t, &m).map_err(|e| e.to_string());
+                    assert_eq!(a, b, "strict {strict} subject {subject} model {m:?}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -9,7 +9,7 @@ use rhai::module_resolvers::DummyModuleResolver;
 use rhai::{Caches, Engine, EvalAltResult, ImmutableString, OptimizationLevel, Scope, AST};
 
 use crate::error::RuleError;
-use crate::fast::Plan;
+use crate::fast::{Drive, Plan};
 use crate::state::{self, RegexMap};
 use crate::{actions, dsl, fast, helpers, view, Inner, RuleInfo, RuleOptions};
 
@@ -103,13 +103,46 @@ impl Runner {
         let mut global = self.engine.new_global_runtime_state();
         global.source.clone_from(&self.source);
         global.lib.push(self.ast.shared_lib().clone());
-        // Same as `Engine::run_ast_with_scope`, but with caches that outlive the run.
-        #[allow(deprecated)]
-        let r = self.engine.eval_statements_raw(&mut global, &mut self.caches, &mut self.scope, self.ast.statements());
+        let r = match &self.plan.driver {
+            // Only rules and literal constants: native rules skip the interpreter entirely and
+            // the others run one statement at a time with the same scope and global state.
+            Some(steps) => {
+                let stmts = self.ast.statements();
+                let mut r = Ok(());
+                for step in steps {
+                    let stmt = match *step {
+                        Drive::Native(i) => match state::with(|s| dsl::native_rule(s, i)) {
+                            Some(done) => {
+                                r = done;
+                                if r.is_err() {
+                                    break;
+                                }
+                                continue;
+                            }
+                            None => self.plan.rules[i].stmt,
+                        },
+                        Drive::Rhai(i) => i,
+                    };
+                    #[allow(deprecated)]
+                    let one = self.engine.eval_statements_raw(&mut global, &mut self.caches, &mut self.scope, &stmts[stmt..=stmt]);
+                    if let Err(e) = one {
+                        r = Err(e);
+                        break;
+                    }
+                }
+                r
+            }
+            // Same as `Engine::run_ast_with_scope`, but with caches that outlive the run.
+            None => {
+                #[allow(deprecated)]
+                let r = self.engine.eval_statements_raw(&mut global, &mut self.caches, &mut self.scope, self.ast.statements());
+                r.map(drop)
+            }
+        };
         if self.caches.fn_resolution_caches_len() > 1 {
             self.caches.rewind_fn_resolution_caches(1);
         }
-        r.map(drop)
+        r
     }
 }
 

@@ -109,7 +109,7 @@ impl TicketObj {
         } else {
             return None;
         };
-        Some(slot.get_or_init(|| src.to_lowercase()).as_str())
+        Some(slot.get_or_init(|| lowercase(src)).as_str())
     }
 }
 
@@ -121,7 +121,16 @@ impl TicketData {
             1 => &self.subject,
             _ => &self.body,
         };
-        self.lower[i.min(2)].get_or_init(|| src.to_lowercase()).as_str()
+        self.lower[i.min(2)].get_or_init(|| lowercase(src)).as_str()
+    }
+}
+
+/// `str::to_lowercase`, with the common all-ASCII case done without Unicode tables.
+fn lowercase(s: &str) -> String {
+    if s.is_ascii() {
+        s.to_ascii_lowercase()
+    } else {
+        s.to_lowercase()
     }
 }
 
