@@ -167,6 +167,7 @@ export interface Roster {
     groups?: string[];
     skills?: string[] | Record<string, number> | (string | { name: string; level: number })[];
     capacity: number | { max: number; per_channel?: Record<string, number> };
+    /** A number, or per channel plus `total` (as `roster()` reports it). */
     load?: number | Record<string, number>;
     presence?: Presence;
     hours?: { tz: string; days: string; start: string; end: string };
@@ -244,6 +245,8 @@ export declare class Engine {
   stats(): Stats;
   /** Prometheus text exposition format. */
   statsPrometheus(): string;
+  /** The roster in use (agents.json format) with each agent's live `load` and `presence`. */
+  roster(): Roster;
   /** Versions of the rules, model and roster in use. */
   versions(): { rules: string; model: string | null; roster: string };
 }

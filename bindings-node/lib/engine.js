@@ -150,6 +150,11 @@ class Engine {
     return this.#native.statsPrometheus();
   }
 
+  /** The roster in use, in the agents.json format, with each agent's live `load` and `presence`. */
+  roster() {
+    return JSON.parse(this.#native.rosterJson());
+  }
+
   /** Versions of the rules, model and roster in use (also in every decision's trace). */
   versions() {
     return JSON.parse(this.#native.versionsJson());

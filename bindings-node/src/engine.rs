@@ -170,6 +170,12 @@ impl NativeEngine {
         guard_js(&env, || Ok(self.inner.stats().to_prometheus()))
     }
 
+    /// The roster as JSON text with each agent's live load and presence (`Roster::to_value`).
+    #[napi]
+    pub fn roster_json(&self, env: Env) -> napi::Result<String> {
+        guard_js(&env, || to_json(&self.inner.roster().to_value()))
+    }
+
     /// Versions of the rules, model and roster in use, as JSON text.
     #[napi]
     pub fn versions_json(&self, env: Env) -> napi::Result<String> {

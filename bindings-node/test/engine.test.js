@@ -136,6 +136,9 @@ test('roster updates: presence, load, ticketClosed, replaceRoster', () => {
   assert.equal(e.triage({ id: '4' }).agent, null);
   e.setPresence('solo', 'online');
   assert.equal(e.triage({ id: '5' }).agent, 'solo');
+  const live = e.roster().agents[0];
+  assert.equal(live.presence, 'online');
+  assert.equal(typeof live.load === 'number' ? live.load : live.load.total, 1, 'load after ticket 5');
   e.replaceRoster({ agents: [{ id: 'other', groups: ['accounts'], capacity: 2 }] });
   assert.equal(e.triage({ id: '6' }).agent, 'other');
   e.replaceRoster(agentsPath);
