@@ -25,6 +25,7 @@ function createApp(config) {
     agents: config.agents,
     options: config.options,
   });
+  restoreLoads(engine, store);
   const app = express();
   app.disable('x-powered-by');
   app.use(express.json({ limit: config.bodyLimit ?? '1mb' }));
@@ -99,6 +100,18 @@ function createApp(config) {
 
   app.locals.engine = engine;
   return app;
+}
+
+/**
+ * A persisted store outlives the process, the engine's loads do not: count the still-open
+ * tickets back onto their agents (on top of the roster's own loads), or closing them after a
+ * restart would free capacity this process never took.
+ */
+function restoreLoads(engine, store) {
+  const base = new Map(engine.roster().agents.map((a) => [a.id, typeof a.load === 'number' ? a.load : a.load?.total ?? 0]));
+  for (const { agent, n } of store.openPerAgent()) {
+    if (base.has(agent)) engine.setLoad(agent, base.get(agent) + n);
+  }
 }
 
 /** Bearer-token check, constant time; with no token configured, admin stays locked. */

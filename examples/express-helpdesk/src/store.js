@@ -105,6 +105,10 @@ async function openStore({ file, saveDelayMs = 200 } = {}) {
         created_at: row.created_at,
       }));
     },
+    /** Open assigned tickets per agent (to restore loads after a restart). */
+    openPerAgent() {
+      return all("SELECT agent, COUNT(*) AS n FROM tickets WHERE status = 'open' AND agent IS NOT NULL GROUP BY agent", []);
+    },
     /** Counts for /metrics. */
     counts() {
       return all('SELECT status, COUNT(*) AS n FROM tickets GROUP BY status', []);

@@ -195,16 +195,23 @@ test('200 concurrent POSTs (16 at a time): none lost, none double-assigned, no a
   assert.equal(assigned, Math.min(200, 25 + 40 + 50), 'capacity used fully, never beyond');
 });
 
-test('tickets persist to a SQLite file when configured', async () => {
+test('tickets persist to a SQLite file; open tickets count against loads after a restart', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'helpdesk-db-'));
   const file = path.join(dir, 'tickets.sqlite');
-  const first = await start({ storeOptions: { file, saveDelayMs: 10 } });
-  await first.call('POST', '/tickets', sample[3]);
+  const roster = { agents: [{ id: 'solo', groups: ['accounts'], capacity: 2, load: 1 }] };
+  const config = { agents: roster, rules: 'rule "r" { set_group("accounts"); }' };
+  const first = await start({ ...config, storeOptions: { file, saveDelayMs: 10 } });
+  assert.equal((await first.call('POST', '/tickets', { id: 'p1' })).json.decision.agent, 'solo');
   await first.stop();
-  const second = await start({ storeOptions: { file } });
-  const got = await second.call('GET', `/tickets/${sample[3].id}`);
+  const second = await start({ ...config, storeOptions: { file } });
+  const got = await second.call('GET', '/tickets/p1');
+  const full = await second.call('POST', '/tickets', { id: 'p2' });
+  await second.call('POST', '/tickets/p1/close');
+  const freed = await second.call('POST', '/tickets', { id: 'p3' });
   await second.stop();
   fs.rmSync(dir, { recursive: true, force: true });
   assert.equal(got.status, 200);
-  assert.equal(got.json.decision.group, 'billing');
+  assert.equal(got.json.decision.agent, 'solo');
+  assert.equal(full.json.decision.agent, null, 'roster load 1 + restored open ticket = capacity 2');
+  assert.equal(freed.json.decision.agent, 'solo');
 });
