@@ -66,7 +66,16 @@ impl Engine {
     pub fn triage_batch(&self, tickets: &[Ticket]) -> Vec<Result<Decision>> {
         let snapshot = self.snapshot.load_full();
         let commit = snapshot.options.commit;
-        tickets.par_iter().map(|ticket| self.triage_on(&snapshot, ticket, commit)).collect()
+        self.batch_on(&snapshot, tickets, commit)
+    }
+
+    /// [`Engine::triage_batch`] with an explicit commit setting (`false` = dry run).
+    pub fn triage_batch_with_commit(&self, tickets: &[Ticket], commit: bool) -> Vec<Result<Decision>> {
+        self.batch_on(&self.snapshot.load_full(), tickets, commit)
+    }
+
+    fn batch_on(&self, snapshot: &Snapshot, tickets: &[Ticket], commit: bool) -> Vec<Result<Decision>> {
+        tickets.par_iter().with_min_len(16).map(|ticket| self.triage_on(snapshot, ticket, commit)).collect()
     }
 
     fn triage_on(&self, snapshot: &Snapshot, ticket: &Ticket, commit: bool) -> Result<Decision> {

@@ -26,6 +26,6 @@ pub use error::{Result, TriageError};
 pub use options::EngineOptions;
 pub use state::{load_rules, EngineState};
 pub use stats::{LatencyStats, RuleStats, StatsSnapshot};
-pub use ticket::Ticket;
+pub use ticket::{Ticket, MAX_TRIAGE_TEXT};
 pub use triagekit_model as model;
 pub use triagekit_rules as rules;

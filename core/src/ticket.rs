@@ -30,6 +30,23 @@ pub struct Ticket {
     pub fields: Map<String, Value>,
 }
 
+/// Rules and model read at most this many bytes of the subject and of the body. A pasted
+/// 10 MB log must not cost a helpdesk 100 ms per ticket nor trip the rules' string limit; the
+/// full text stays in the ticket for the host.
+pub const MAX_TRIAGE_TEXT: usize = 64 * 1024;
+
+/// The longest prefix of `text` within [`MAX_TRIAGE_TEXT`] bytes that ends on a char boundary.
+fn capped(text: &str) -> &str {
+    if text.len() <= MAX_TRIAGE_TEXT {
+        return text;
+    }
+    let mut end = MAX_TRIAGE_TEXT;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
 const KNOWN_KEYS: [&str; 10] =
     ["id", "subject", "body", "requester", "channel", "created_at", "impact", "urgency", "tags", "fields"];
 
@@ -66,12 +83,14 @@ impl Ticket {
         Ok(ticket)
     }
 
-    /// The text the model reads: subject and body on separate lines.
+    /// The text the model reads: subject and body on separate lines, each cut to
+    /// [`MAX_TRIAGE_TEXT`] bytes.
     pub fn text(&self) -> String {
-        match (self.subject.is_empty(), self.body.is_empty()) {
-            (false, false) => format!("{}\n{}", self.subject, self.body),
-            (false, true) => self.subject.clone(),
-            _ => self.body.clone(),
+        let (subject, body) = (capped(&self.subject), capped(&self.body));
+        match (subject.is_empty(), body.is_empty()) {
+            (false, false) => format!("{subject}\n{body}"),
+            (false, true) => subject.to_string(),
+            _ => body.to_string(),
         }
     }
 
@@ -79,8 +98,8 @@ impl Ticket {
     pub(crate) fn rule_view(&self) -> triagekit_rules::TicketView {
         triagekit_rules::TicketView {
             id: self.id.clone(),
-            subject: self.subject.clone(),
-            body: self.body.clone(),
+            subject: capped(&self.subject).to_string(),
+            body: capped(&self.body).to_string(),
             requester: self.requester.clone(),
             channel: self.channel.clone(),
             created_at: self.created_at,

@@ -59,3 +59,13 @@ fn text_joins_subject_and_body() {
     let t = Ticket::from_value(json!({"body": "only body"})).unwrap();
     assert_eq!(t.text(), "only body");
 }
+
+#[test]
+fn huge_bodies_are_read_only_up_to_the_cap_on_a_char_boundary() {
+    let body = "é".repeat(triagekit::MAX_TRIAGE_TEXT); // two bytes each: twice the cap
+    let t = Ticket::from_value(json!({"subject": "s", "body": body})).unwrap();
+    assert_eq!(t.body.len(), 2 * triagekit::MAX_TRIAGE_TEXT, "the ticket itself keeps everything");
+    let text = t.text();
+    assert!(text.len() <= triagekit::MAX_TRIAGE_TEXT + 2);
+    assert!(text.ends_with('é'));
+}
