@@ -48,7 +48,7 @@ impl<'a> Fit<SparseRecords<'a>, Array1<usize>, ModelError> for NaiveBayesParams 
         if n == 0 || y.len() != n {
             return Err(ModelError::NoData("no labelled rows".into()));
         }
-        if !(self.alpha > 0.0) || self.max_features == 0 {
+        if self.alpha.is_nan() || self.alpha <= 0.0 || self.max_features == 0 {
             return Err(ModelError::InvalidParameter("naive Bayes needs alpha > 0 and max_features > 0".into()));
         }
         let k = y.iter().copied().max().unwrap_or(0) + 1;

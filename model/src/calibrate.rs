@@ -7,7 +7,9 @@ pub fn softmax_into(scores: &[f32], temperature: f32, out: &mut [f32]) {
     let max = scores.iter().copied().fold(f32::NEG_INFINITY, f32::max);
     let mut sum = 0f32;
     for (o, &s) in out.iter_mut().zip(scores) {
-        let e = ((s - max) * inv_t).exp();
+        let z = (s - max) * inv_t;
+        // exp(-30) < 1e-13: such classes round to zero anyway, and skipping exp saves time.
+        let e = if z > -30.0 { z.exp() } else { 0.0 };
         *o = e;
         sum += e;
     }

@@ -148,10 +148,23 @@ pub fn extract_keys(cfg: &PipelineConfig, text: &str, scratch: &mut Scratch) {
     }
 }
 
+/// `1 + ln(tf)` for small tf, computed once: nearly every count in a ticket is 1-3 and a
+/// libm `logf` call per feature is a visible share of a prediction.
+static SUBLINEAR_LUT: std::sync::LazyLock<[f32; 32]> = std::sync::LazyLock::new(|| {
+    let mut t = [0f32; 32];
+    for (i, v) in t.iter_mut().enumerate().skip(1) {
+        *v = 1.0 + (i as f32).ln();
+    }
+    t
+});
+
 /// Sublinear term frequency, as sklearn's `sublinear_tf=True`.
 #[inline]
 pub fn sublinear_tf(tf: u32) -> f32 {
-    1.0 + (tf as f32).ln()
+    match SUBLINEAR_LUT.get(tf as usize) {
+        Some(&v) if tf > 0 => v,
+        _ => 1.0 + (tf as f32).ln(),
+    }
 }
 
 /// Smooth IDF, as sklearn's `smooth_idf=True`.

@@ -10,7 +10,7 @@ use crate::calibrate::softmax_into;
 use crate::error::{FormatError, ModelError};
 use crate::features::{extract_keys, sublinear_tf, PipelineConfig, Scratch};
 use crate::format;
-use crate::remap::{prefetch, RemapTable};
+use crate::remap::{prefetch_index, RemapTable};
 
 /// Per-head training figures, stored in the model metadata.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -289,9 +289,9 @@ impl Model {
         for (i, &(col, val)) in vec.iter().enumerate() {
             // Rows are scattered over megabytes: fetch a few ahead to overlap the misses.
             if let Some(&(ahead, _)) = vec.get(i + 4) {
-                let p = q.as_ptr().wrapping_add(ahead as usize * stride) as *const i8;
-                prefetch(p);
-                prefetch(p.wrapping_add(stride.saturating_sub(1)));
+                let start = ahead as usize * stride;
+                prefetch_index(q, start);
+                prefetch_index(q, start + stride - 1);
             }
             let col = col as usize;
             let s = head.scales[col] * val;
@@ -451,12 +451,13 @@ fn validate(p: &Payload) -> Result<(), ModelError> {
             return Err(corrupt(format!("head {:?} has no classes", h.name)));
         }
         let stride = h.stride as usize;
-        if stride < k || stride % 16 != 0 || d.checked_mul(stride) != Some(h.q.len()) || h.scales.len() != d || h.bias.len() != k {
+        #[allow(clippy::manual_is_multiple_of)] // is_multiple_of needs Rust 1.87; MSRV is 1.85
+        let misaligned = stride % 16 != 0;
+        if stride < k || misaligned || d.checked_mul(stride) != Some(h.q.len()) || h.scales.len() != d || h.bias.len() != k {
             return Err(corrupt(format!("head {:?} weight sizes do not match", h.name)));
         }
-        if !(h.temperature.is_finite() && h.temperature > 0.0)
-            || !h.scales.iter().chain(&h.bias).all(|v| v.is_finite())
-        {
+        let finite = h.temperature.is_finite() && h.temperature > 0.0 && h.scales.iter().chain(&h.bias).all(|v| v.is_finite());
+        if !finite {
             return Err(corrupt(format!("head {:?} has non-finite parameters", h.name)));
         }
     }

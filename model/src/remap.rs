@@ -35,7 +35,7 @@ impl RemapTable {
     /// Hint the CPU to fetch the slot of `key` (lookups are cache-miss bound).
     #[inline]
     pub fn prefetch(&self, key: u32) {
-        prefetch(self.slots.as_ptr().wrapping_add(self.slot(key)) as *const i8);
+        prefetch_index(&self.slots, self.slot(key));
     }
 
     /// Column of `key`, if it was seen in training.
@@ -56,16 +56,20 @@ impl RemapTable {
     }
 }
 
-/// Issue a prefetch for the cache line at `p` (no-op off x86-64). Never dereferences `p`.
+/// Hint the CPU to fetch the cache line holding `slice[index]` (no-op off x86-64 or when
+/// `index` is out of bounds).
 #[inline(always)]
-pub fn prefetch(p: *const i8) {
+pub fn prefetch_index<T>(slice: &[T], index: usize) {
     #[cfg(target_arch = "x86_64")]
-    // SAFETY: prefetch is a hint; it does not fault or read memory architecturally.
-    unsafe {
-        std::arch::x86_64::_mm_prefetch(p, std::arch::x86_64::_MM_HINT_T0);
+    if let Some(item) = slice.get(index) {
+        // SAFETY: the pointer comes from a live reference; prefetch is only a hint and
+        // never faults or reads memory architecturally.
+        unsafe {
+            std::arch::x86_64::_mm_prefetch(item as *const T as *const i8, std::arch::x86_64::_MM_HINT_T0);
+        }
     }
     #[cfg(not(target_arch = "x86_64"))]
-    let _ = p;
+    let _ = (slice, index);
 }
 
 #[cfg(test)]
