@@ -28,6 +28,15 @@ fn same_seed_gives_byte_identical_files() {
 }
 
 #[test]
+fn thread_count_does_not_change_the_model() {
+    let data = common::fixture(&["category", "priority"]);
+    let fit = || Model::fit(&data.texts, &data.heads, &common::fixed_config()).unwrap().to_bytes();
+    let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap().install(fit);
+    let three = rayon::ThreadPoolBuilder::new().num_threads(3).build().unwrap().install(fit);
+    assert_eq!(one, three);
+}
+
+#[test]
 fn save_load_round_trip_predicts_identically() {
     let m = small_model();
     let dir = tempfile::tempdir().unwrap();
