@@ -138,15 +138,17 @@ impl PyEngine {
 
     /// Triages many tickets in parallel with the GIL released; results keep input order.
     ///
+    /// `commit` as in `triage` (None follows the engine's `commit` option).
     /// With `errors="return"` (the default) a ticket that fails yields
     /// `{"error": {"code": ..., "message": ...}}` in its slot and the others are unaffected.
     /// With `errors="raise"` the first failure (in input order) is raised instead; tickets that
     /// cannot be converted raise before anything is triaged.
-    #[pyo3(signature = (tickets, *, errors="return", trace=true))]
+    #[pyo3(signature = (tickets, *, commit=None, errors="return", trace=true))]
     fn triage_batch<'py>(
         &self,
         py: Python<'py>,
         tickets: &Bound<'py, PyAny>,
+        commit: Option<bool>,
         errors: &str,
         trace: bool,
     ) -> PyResult<Bound<'py, PyList>> {
@@ -170,7 +172,12 @@ impl PyEngine {
         }
         let engine = &self.inner;
         let mut results: Vec<Option<Result<Decision, TriageError>>> =
-            py.detach(|| guard(|| engine.triage_batch(&parsed)))?.into_iter().map(Some).collect();
+            py.detach(|| {
+                guard(|| match commit {
+                    None => engine.triage_batch(&parsed),
+                    Some(c) => engine.triage_batch_with_commit(&parsed, c),
+                })
+            })?.into_iter().map(Some).collect();
         let out = PyList::empty(py);
         // Building thousands of nested trace dicts triggers Python's cyclic GC over and over
         // (2-3x slower); none of them can form cycles, so pause it for the conversion only.
@@ -244,6 +251,11 @@ impl PyEngine {
     /// The same counters in Prometheus text exposition format (for a `/metrics` endpoint).
     fn stats_prometheus(&self) -> String {
         self.inner.stats().to_prometheus()
+    }
+
+    /// The roster in use as a dict (roster JSON shape) with live loads and presence.
+    fn roster<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        convert::serde_to_py(py, &self.inner.roster().to_value())
     }
 
     /// The engine options in use, as a dict.

@@ -35,6 +35,15 @@ def test_batch_equals_single_without_commit(model, tickets):
     assert batch == single
 
 
+def test_batch_commit_flag_overrides_engine_option(engine, tickets):
+    before = engine.roster()
+    dry = engine.triage_batch(tickets, commit=False, trace=False)
+    assert engine.roster() == before
+    engine.triage_batch(tickets, trace=False)  # engine default: commit
+    assigned = [d for d in dry if d.get("agent")]
+    assert assigned and engine.roster() != before
+
+
 def test_batch_keeps_going_after_bad_tickets(engine, tickets):
     batch = [tickets[0], {"id": "bad", "subject": 42}, "not a dict", tickets[1], {"id": "x", "impact": 9}]
     out = engine.triage_batch(batch)

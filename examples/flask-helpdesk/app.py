@@ -49,13 +49,13 @@ def create_app(config=None):
     app = Flask(__name__)
     app.config.update(DEFAULTS)
     app.config.update(config or {})
+    _init_db(app.config["DATABASE"])
     app.extensions["triagekit"] = triagekit.Engine(
         rules=app.config["RULES"],
         model=app.config["MODEL"],
-        agents=app.config["AGENTS"],
+        agents=_roster_with_open_tickets(app.config["AGENTS"], app.config["DATABASE"]),
         options=app.config["ENGINE_OPTIONS"],
     )
-    _init_db(app.config["DATABASE"])
     app.teardown_appcontext(_close_db)
     _register_routes(app)
     return app
@@ -84,6 +84,42 @@ def _init_db(path):
         conn.executescript(SCHEMA)
     finally:
         conn.close()
+
+
+def _roster_with_open_tickets(agents, database):
+    """The roster with tickets still open in the database added to agents' loads, so a restarted
+    app does not hand out capacity that is already taken."""
+    if agents is None:
+        return None
+    if isinstance(agents, dict):
+        roster = json.loads(json.dumps(agents))
+    else:
+        with open(agents, encoding="utf-8") as f:
+            roster = json.load(f)
+    conn = _connect(database)
+    try:
+        rows = conn.execute(
+            "SELECT agent, channel, COUNT(*) FROM tickets WHERE status = 'open' AND agent IS NOT NULL"
+            " GROUP BY agent, channel"
+        ).fetchall()
+    finally:
+        conn.close()
+    open_by_agent = {}
+    for agent, channel, count in rows:
+        # A per-channel load dict keeps channel caps right; tickets without a channel count
+        # toward the total only.
+        key = (channel or "").lower() or "_unspecified"
+        open_by_agent.setdefault(agent, {})[key] = count
+    for spec in roster.get("agents", []):
+        extra = open_by_agent.get(spec.get("id"))
+        if not extra:
+            continue
+        load = spec.get("load") or 0
+        load = dict(load) if isinstance(load, dict) else {"_unspecified": load}
+        for channel, count in extra.items():
+            load[channel] = load.get(channel, 0) + count
+        spec["load"] = load
+    return roster
 
 
 def db():

@@ -95,7 +95,12 @@ class Engine:
     def triage(self, ticket: Ticket, *, commit: Optional[bool] = None, trace: bool = True) -> Decision:
         """Triage one ticket; ``commit=False`` is a dry run, ``trace=False`` omits the trace."""
     def triage_batch(
-        self, tickets: Sequence[Ticket], *, errors: Literal["return", "raise"] = "return", trace: bool = True
+        self,
+        tickets: Sequence[Ticket],
+        *,
+        commit: Optional[bool] = None,
+        errors: Literal["return", "raise"] = "return",
+        trace: bool = True,
     ) -> List[Decision]:
         """Triage many tickets in parallel; failed slots hold ``{"error": {...}}`` unless errors="raise"."""
     def reload_rules(self, rules: StrPath) -> None:
@@ -112,6 +117,8 @@ class Engine:
         """Set an agent's presence."""
     def ticket_closed(self, agent: str, channel: Optional[str] = None) -> None:
         """Free one unit of the agent's capacity."""
+    def roster(self) -> Dict[str, Any]:
+        """The roster as a dict with live loads and presence."""
     def stats(self) -> Dict[str, Any]:
         """Counters as a dict."""
     def stats_prometheus(self) -> str:

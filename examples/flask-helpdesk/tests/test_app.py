@@ -92,3 +92,17 @@ def test_fixture_rules_and_roster(make_app, fixture_rules):
                                       "body": "looks like phishing", "channel": "email"})
     assert r.status_code == 201
     assert r.get_json()["group"] == "security"
+
+
+def test_restart_restores_loads_from_open_tickets(make_app):
+    first = make_app().test_client()
+    bodies = [first.post("/tickets", json={"id": f"R-{i}", "subject": "refund", "channel": "chat"}).get_json()
+              for i in range(8)]
+    assert sum(1 for b in bodies if b["agent"]) == 5  # cy's 3 + ben's chat cap of 2
+    restarted = make_app().test_client()  # same database: open tickets still hold capacity
+    again = restarted.post("/tickets", json={"id": "R-after", "subject": "refund", "channel": "chat"}).get_json()
+    assert again["agent"] is None
+    closed = next(b for b in bodies if b["agent"])
+    assert restarted.post(f"/tickets/{closed['id']}/close").status_code == 200
+    freed = restarted.post("/tickets", json={"id": "R-freed", "subject": "refund", "channel": "chat"}).get_json()
+    assert freed["agent"] == closed["agent"]
