@@ -78,7 +78,7 @@ fn main() {
     println!("  fit                {fit_s:.3} s wall, {fit_cpu:.3} s CPU (both cores; wall >> CPU/2 means a busy machine)");
     println!("  predict p50 / p99  {:.2} / {:.2} us", pct(0.5), pct(0.99));
     println!("  batch throughput   {:.0} tickets/s", per_s);
-    println!("  model file         {:.2} MB", bytes.len() as f64 / 1e6);
+    println!("  model file         {:.2} MB (version {})", bytes.len() as f64 / 1e6, model.version());
     let (mut right, mut wrong) = ((0.0, 0), (0.0, 0));
     for e in &head.examples {
         if e.truth == e.predicted { right = (right.0 + e.confidence as f64, right.1 + 1) } else { wrong = (wrong.0 + e.confidence as f64, wrong.1 + 1) }
