@@ -174,18 +174,37 @@ fn hit(bits: &[u64], id: u32) -> bool {
     bits.get(id as usize / 64).is_some_and(|w| w & (1 << (id % 64)) != 0)
 }
 
-/// Distinct lower-cased words, searched all at once: a byte-pair filter picks the few
-/// positions where a word can start, so one pass over the text finds every word in it.
-/// A word is found exactly when `text.contains(word)` (a byte-wise substring test).
+/// Distinct lower-cased words, searched all at once. Each word is keyed by its first
+/// `min(len, 3)` bytes; one pass over the text hashes every 3-byte window (and, only if some
+/// word has two bytes, every 2-byte window) into a bit set, so only windows that really start
+/// a word, or rare hash collisions, are compared. A word is found exactly when
+/// `text.contains(word)` (a byte-wise substring test).
 #[derive(Default)]
 pub(crate) struct NeedleSet {
     needles: Vec<Box<[u8]>>,
-    /// Bit `(b0 << 8) | b1` set when some word of two or more bytes starts with `b0 b1`.
-    pair_bits: Vec<u64>,
-    /// `(first two bytes, word id)`, sorted.
-    pairs: Vec<(u16, u32)>,
     /// `(byte, word id)` of one-byte words.
     singles: Vec<(u8, u32)>,
+    /// Words of two bytes, and words of three or more bytes.
+    windows: [Window; 2],
+}
+
+#[derive(Default)]
+struct Window {
+    /// Bit `hash(key)` set for every word key of this length; empty when no word has one.
+    bits: Vec<u64>,
+    /// `(key, word id)`, sorted.
+    keys: Vec<(u32, u32)>,
+}
+
+const WINDOW_BITS: u32 = 12;
+
+fn window_hash(key: u32) -> usize {
+    (key.wrapping_mul(0x9E37_79B1) >> (32 - WINDOW_BITS)) as usize
+}
+
+/// Little-endian key of up to four bytes.
+fn window_key(bytes: &[u8]) -> u32 {
+    bytes.iter().rev().fold(0, |k, &b| (k << 8) | u32::from(b))
 }
 
 impl NeedleSet {
@@ -196,18 +215,21 @@ impl NeedleSet {
         }
         let id = self.needles.len() as u32;
         self.needles.push(w.into());
-        match *w {
-            [b] => self.singles.push((b, id)),
-            [b0, b1, ..] => {
-                let pair = u16::from_be_bytes([b0, b1]);
-                if self.pair_bits.is_empty() {
-                    self.pair_bits = vec![0; 1024];
+        match w.len() {
+            0 => {}
+            1 => self.singles.push((w[0], id)),
+            n => {
+                let len = n.min(3);
+                let win = &mut self.windows[len - 2];
+                if win.bits.is_empty() {
+                    win.bits = vec![0; 1 << (WINDOW_BITS - 6)];
                 }
-                self.pair_bits[pair as usize / 64] |= 1 << (pair % 64);
-                let at = self.pairs.partition_point(|p| *p < (pair, id));
-                self.pairs.insert(at, (pair, id));
+                let key = window_key(&w[..len]);
+                let h = window_hash(key);
+                win.bits[h / 64] |= 1 << (h % 64);
+                let at = win.keys.partition_point(|k| *k < (key, id));
+                win.keys.insert(at, (key, id));
             }
-            [] => {}
         }
         id
     }
@@ -219,30 +241,48 @@ impl NeedleSet {
     /// Sets in `out` the bit of every word found in `hay`.
     fn scan(&self, hay: &[u8], out: &mut [u64]) {
         out.fill(0);
-        let mut set = |id: u32| out[id as usize / 64] |= 1 << (id % 64);
-        if !self.singles.is_empty() {
-            for &(b, id) in &self.singles {
-                if hay.contains(&b) {
-                    set(id);
-                }
+        for &(b, id) in &self.singles {
+            if hay.contains(&b) {
+                out[id as usize / 64] |= 1 << (id % 64);
             }
         }
-        if self.pairs.is_empty() {
+        let [two, three] = &self.windows;
+        if !two.bits.is_empty() && hay.len() >= 2 {
+            // Rolling key of hay[at..at + 2].
+            let mut key = u32::from(hay[0]) << 8;
+            for (at, &b) in hay[1..].iter().enumerate() {
+                key = (key >> 8) | (u32::from(b) << 8);
+                self.check(hay, at, key, two, out);
+            }
+        }
+        if !three.bits.is_empty() && hay.len() >= 3 {
+            // Rolling key of hay[at..at + 3].
+            let mut key = (u32::from(hay[0]) << 8) | (u32::from(hay[1]) << 16);
+            for (at, &b) in hay[2..].iter().enumerate() {
+                key = (key >> 8) | (u32::from(b) << 16);
+                self.check(hay, at, key, three, out);
+            }
+        }
+    }
+
+    #[inline(always)]
+    fn check(&self, hay: &[u8], at: usize, key: u32, win: &Window, out: &mut [u64]) {
+        let h = window_hash(key);
+        if win.bits[h / 64] & (1 << (h % 64)) == 0 {
             return;
         }
-        for i in 0..hay.len().saturating_sub(1) {
-            let pair = u16::from_be_bytes([hay[i], hay[i + 1]]);
-            if self.pair_bits[pair as usize / 64] & (1 << (pair % 64)) == 0 {
-                continue;
+        self.verify(hay, at, key, win, out);
+    }
+
+    #[inline(never)]
+    fn verify(&self, hay: &[u8], at: usize, key: u32, win: &Window, out: &mut [u64]) {
+        let from = win.keys.partition_point(|k| k.0 < key);
+        for &(k, id) in &win.keys[from..] {
+            if k != key {
+                break;
             }
-            let from = self.pairs.partition_point(|p| p.0 < pair);
-            for &(p, id) in &self.pairs[from..] {
-                if p != pair {
-                    break;
-                }
-                if hay[i..].starts_with(&self.needles[id as usize]) {
-                    set(id);
-                }
+            if hay[at..].starts_with(&self.needles[id as usize]) {
+                out[id as usize / 64] |= 1 << (id % 64);
             }
         }
     }
@@ -909,11 +949,11 @@ rule "c" when model.confidence > LIMIT { add_tag("c"); print("c ran"); }
 
     #[test]
     fn needle_set_finds_exactly_the_substrings() {
-        let words = ["ab", "b", "abc", "bc", "c", "cab", "é", "éa", "ß", "aa"];
+        let words = ["ab", "b", "abc", "bc", "c", "cab", "é", "éa", "ß", "aa", "abcd", "abcde", "abce", "bcab", "xxca", "aaa"];
         let mut set = NeedleSet::default();
         let ids: Vec<u32> = words.iter().map(|w| set.add(w)).collect();
         assert_eq!(set.add("abc"), ids[2], "duplicates share an id");
-        for hay in ["", "a", "ab", "abc", "cab", "xxcabxx", "éa", "aé", "ßaa", "bcab", "aaa"] {
+        for hay in ["", "a", "ab", "abc", "cab", "xxcabxx", "éa", "aé", "ßaa", "bcab", "aaa", "abcd", "xabcdex", "abcabce", "bcabcd"] {
             let mut bits = vec![0; set.words()];
             set.scan(hay.as_bytes(), &mut bits);
             for (w, id) in words.iter().zip(&ids) {
