@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never
 echo "== Rust"
-cargo test --release --workspace --quiet 2>&1
+cargo test --release --quiet 2>&1
 for part in scripts/test-python.sh scripts/test-node.sh; do
   if [ -f "$part" ]; then
     echo "== $part"

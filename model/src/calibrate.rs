@@ -20,14 +20,16 @@ pub fn softmax_into(scores: &[f32], temperature: f32, out: &mut [f32]) {
     }
 }
 
-/// Mean NLL of the true classes under `softmax(scores / t)`; `scores` is row-major n x k.
-fn nll(scores: &[f32], k: usize, y: &[usize], rows: &[usize], t: f64) -> f64 {
+/// Mean cross-entropy under `softmax(scores / t)` against targets smoothed by `epsilon`
+/// (`1 - epsilon` on the true class, `epsilon / k` spread over all); `scores` is row-major n x k.
+fn nll(scores: &[f32], k: usize, y: &[usize], rows: &[usize], t: f64, epsilon: f64) -> f64 {
     let mut total = 0f64;
     for &i in rows {
         let row = &scores[i * k..(i + 1) * k];
         let max = row.iter().copied().fold(f32::NEG_INFINITY, f32::max) as f64;
         let lse: f64 = row.iter().map(|&s| ((s as f64 - max) / t).exp()).sum::<f64>().ln();
-        total += lse - (row[y[i]] as f64 - max) / t;
+        let mean_logit: f64 = row.iter().map(|&s| (s as f64 - max) / t).sum::<f64>() / k as f64;
+        total += lse - (1.0 - epsilon) * (row[y[i]] as f64 - max) / t - epsilon * mean_logit;
     }
     total / rows.len().max(1) as f64
 }
@@ -41,7 +43,11 @@ pub fn fit_temperature(scores: &[f32], k: usize, y: &[usize]) -> f32 {
     }
     let step = n.div_ceil(4000);
     let rows: Vec<usize> = (0..n).step_by(step).collect();
-    let f = |lt: f64| nll(scores, k, y, &rows, lt.exp());
+    // Laplace's rule of succession: after m held-out rows, never claim more certainty than
+    // (m + 1) / (m + 2). Without it a small, separable hold-out drives the temperature to its
+    // floor and every confidence to 1.0, which would make review thresholds meaningless.
+    let epsilon = 1.0 / (rows.len() as f64 + 2.0);
+    let f = |lt: f64| nll(scores, k, y, &rows, lt.exp(), epsilon);
     let (mut a, mut b) = ((1e-3f64).ln(), (1e4f64).ln());
     let g = (5f64.sqrt() - 1.0) / 2.0;
     let mut c = b - g * (b - a);
@@ -83,5 +89,20 @@ mod tests {
         let mut p = [0f32; 3];
         softmax_into(&[1.0, 0.0, 0.0], 1.0, &mut p);
         assert!((p.iter().sum::<f32>() - 1.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn a_small_separable_hold_out_does_not_claim_certainty() {
+        // 30 rows, all right by a wide margin: the fitted confidence stays below (m+1)/(m+2)-ish.
+        let k = 3;
+        let y: Vec<usize> = (0..30).map(|i| i % k).collect();
+        let mut s = vec![0f32; 30 * k];
+        for (i, &c) in y.iter().enumerate() {
+            s[i * k + c] = 1.0;
+        }
+        let t = fit_temperature(&s, k, &y);
+        let mut p = [0f32; 3];
+        softmax_into(&[1.0, 0.0, 0.0], t, &mut p);
+        assert!(p[0] > 0.9 && p[0] < 0.995, "confidence {} at temperature {t}", p[0]);
     }
 }
