@@ -160,6 +160,11 @@ impl Engine {
         self.snapshot.load().roster.set_presence(agent, presence)
     }
 
+    /// Counts an already open ticket against an agent's capacity (a host restoring its state).
+    pub fn ticket_opened(&self, agent: &str, channel: Option<&str>) -> Result<()> {
+        self.snapshot.load().roster.ticket_opened(agent, channel)
+    }
+
     /// Frees one unit of an agent's capacity when one of their tickets is closed.
     pub fn ticket_closed(&self, agent: &str, channel: Option<&str>) -> Result<()> {
         self.snapshot.load().roster.ticket_closed(agent, channel)

@@ -265,3 +265,20 @@ fn runtime_updates_reject_unknown_agents() {
     r.set_load("a", 10).unwrap();
     assert_eq!(picks(&r, &request("desk"), 2), ["b", "c"]);
 }
+
+#[test]
+fn restored_open_tickets_take_capacity_and_closing_frees_it() {
+    let r = roster(json!({"agents": [{"id": "a", "groups": ["desk"], "capacity": {"max": 2, "per_channel": {"chat": 1}}}]}));
+    r.ticket_opened("a", Some("chat")).unwrap();
+    let mut chat = request("desk");
+    chat.channel = "chat";
+    assert_eq!(assign(&r, &chat).agent, None, "the restored chat fills the chat cap");
+    assert_eq!(assign(&r, &request("desk")).agent.as_deref(), Some("a"));
+    assert_eq!(r.agent("a").unwrap().load(), 2);
+    r.ticket_closed("a", Some("chat")).unwrap();
+    r.ticket_closed("a", Some("chat")).unwrap();
+    r.ticket_closed("a", None).unwrap();
+    assert_eq!(r.agent("a").unwrap().load(), 0, "never below zero");
+    assert_eq!(Presence::parse("AWAY"), Some(Presence::Away));
+    assert_eq!(Presence::Away.to_string(), "away");
+}

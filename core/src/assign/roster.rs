@@ -23,6 +23,12 @@ pub enum Presence {
     Offline,
 }
 
+impl std::fmt::Display for Presence {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl Presence {
     fn from_u8(value: u8) -> Presence {
         match value {
@@ -37,6 +43,15 @@ impl Presence {
             Presence::Online => 0,
             Presence::Away => 1,
             Presence::Offline => 2,
+        }
+    }
+
+    /// The roster-file spelling: `online`, `away` or `offline`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Presence::Online => "online",
+            Presence::Away => "away",
+            Presence::Offline => "offline",
         }
     }
 
@@ -371,6 +386,14 @@ impl Roster {
     pub fn set_presence(&self, agent: &str, presence: Presence) -> Result<()> {
         let agent = self.agent(agent).ok_or_else(|| TriageError::UnknownAgent(agent.into()))?;
         agent.presence.store(presence.as_u8(), Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// An open ticket the engine did not route (e.g. restored from the host's database at
+    /// start-up) counts against the agent's capacity, limits notwithstanding.
+    pub fn ticket_opened(&self, agent: &str, channel: Option<&str>) -> Result<()> {
+        let agent = self.agent(agent).ok_or_else(|| TriageError::UnknownAgent(agent.into()))?;
+        agent.force_take(channel.unwrap_or_default());
         Ok(())
     }
 
