@@ -89,8 +89,8 @@ impl Arg {
     fn get<'a>(&'a self, m: &'a ModelData) -> &'a str {
         match self {
             Arg::Lit(s) => s,
-            Arg::Category => m.heads.first().map_or("", |h| h.0.label.as_str()),
-            Arg::HeadLabel(name) => m.heads.iter().find(|h| h.0.name == *name).map_or("", |h| h.0.label.as_str()),
+            Arg::Category => m.head_views().first().map_or("", |h| h.label.as_str()),
+            Arg::HeadLabel(name) => m.head_views().iter().find(|h| h.name == name.as_str()).map_or("", |h| h.label.as_str()),
         }
     }
 }
@@ -119,14 +119,14 @@ impl Field {
         })
     }
 
-    fn get(self, t: &TicketData) -> &ImmutableString {
+    fn get(self, t: &TicketData) -> &str {
         match self {
-            Field::Id => &t.id,
-            Field::Subject => &t.subject,
-            Field::Body => &t.body,
-            Field::Text => &t.text,
-            Field::Requester => &t.requester,
-            Field::Channel => &t.channel,
+            Field::Id => t.raw_id(),
+            Field::Subject => t.raw_subject(),
+            Field::Body => t.raw_body(),
+            Field::Text => t.text(),
+            Field::Requester => t.raw_requester(),
+            Field::Channel => t.raw_channel(),
         }
     }
 
@@ -404,19 +404,19 @@ impl Test {
             Test::ContainsAll(f, w) => w.all(*f, t, cx),
             Test::Matches(f, re) => re.is_match(f.get(t)),
             Test::InList(f, list) => {
-                let v = f.get(t).as_str();
+                let v = f.get(t);
                 list.iter().any(|x| x.as_str() == v)
             }
-            Test::StrEq { field, lit, ne } => (field.get(t).as_str() == lit.as_str()) != *ne,
+            Test::StrEq { field, lit, ne } => (field.get(t) == lit.as_str()) != *ne,
             Test::FieldEq { key, lit, ne } => {
-                let eq = matches!(t.fields.0.get(key.as_str()), Some(serde_json::Value::String(s)) if s == lit.as_str());
+                let eq = matches!(t.field(key.as_str()), Some(serde_json::Value::String(s)) if s == lit.as_str());
                 eq != *ne
             }
             Test::ModelLoaded => m.loaded,
             Test::Confidence { head, op, rhs } => {
                 let c = match head {
-                    None => m.heads.first().map_or(0.0, |h| h.0.confidence),
-                    Some(name) => m.heads.iter().find(|h| h.0.name == *name).map_or(0.0, |h| h.0.confidence),
+                    None => m.head_views().first().map_or(0.0, |h| h.confidence),
+                    Some(name) => m.head_views().iter().find(|h| h.name == name.as_str()).map_or(0.0, |h| h.confidence),
                 };
                 op.apply(c, *rhs)
             }

@@ -196,8 +196,10 @@ impl RuleSet {
     /// A failing rule is recorded in its trace and skipped, unless `strict` is set, in which
     /// case its error is returned. Errors in top-level code outside rules are always returned.
     pub fn evaluate(&self, ticket: &TicketView, model: &ModelView) -> Result<RulesOutcome, RuleError> {
-        let t = view::TicketObj::new(ticket);
-        let m = view::ModelObj::new(model);
+        // The views read `ticket` and `model` in place; they are readable only while `live` is.
+        let live = view::LiveRun::start();
+        let t = view::TicketObj::new(ticket, &live);
+        let m = view::ModelObj::new(model, &live);
         let (run, outcome, pending) = sandbox::with_engine(&self.inner, |runner| {
             state::begin(t.clone(), m.clone(), self.inner.regexes.clone(), runner.plan.clone(), self.inner.rules.len());
             let run = runner.run(|scope| {
@@ -207,6 +209,7 @@ impl RuleSet {
             let (outcome, pending) = state::finish();
             (run, outcome, pending)
         })?;
+        drop(live);
         match run {
             Ok(()) => Ok(outcome),
             Err(e) => self.script_error(&e, outcome, pending),

@@ -1,5 +1,7 @@
 //! Plain views that core fills, and the cheap shared objects rules see at run time.
 
+use std::cell::Cell;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use rhai::{Array, Dynamic, Engine, ImmutableString, Map, INT};
@@ -53,46 +55,109 @@ pub struct HeadView {
     pub top: Vec<(String, f64)>,
 }
 
+/// A borrowed view that can be read only while the `evaluate` call that made it runs.
+///
+/// `evaluate` borrows its `TicketView`/`ModelView` for the whole run, so rules can read them
+/// in place instead of copying every field into Rhai values up front. Each run gets a
+/// process-unique epoch, marked live on its thread from `begin` until `finish` (or unwinding);
+/// a `Scoped` dereferences its pointer only while its own epoch is the live one on the
+/// current thread, i.e. only while the borrow it was made from is still held.
+pub(crate) struct Scoped<T> {
+    ptr: *const T,
+    epoch: u64,
+}
+
+// SAFETY: the pointer is only dereferenced on the thread that runs the creating `evaluate`,
+// while that call holds the shared borrow (see `get`); `T: Sync` makes shared reads sound.
+unsafe impl<T: Sync> Send for Scoped<T> {}
+unsafe impl<T: Sync> Sync for Scoped<T> {}
+
+static NEXT_EPOCH: AtomicU64 = AtomicU64::new(1);
+
+thread_local! {
+    static LIVE_EPOCH: Cell<u64> = const { Cell::new(0) };
+}
+
+/// Marks a new run live on this thread until dropped.
+pub(crate) struct LiveRun {
+    epoch: u64,
+    prev: u64,
+}
+
+impl LiveRun {
+    pub(crate) fn start() -> LiveRun {
+        let epoch = NEXT_EPOCH.fetch_add(1, Ordering::Relaxed);
+        let prev = LIVE_EPOCH.with(|l| l.replace(epoch));
+        LiveRun { epoch, prev }
+    }
+
+    pub(crate) fn scoped<T>(&self, r: &T) -> Scoped<T> {
+        Scoped { ptr: r, epoch: self.epoch }
+    }
+}
+
+impl Drop for LiveRun {
+    fn drop(&mut self) {
+        LIVE_EPOCH.with(|l| l.set(self.prev));
+    }
+}
+
+impl<T> Scoped<T> {
+    /// The view, if the run that made it is still live on this thread.
+    pub(crate) fn get(&self) -> Option<&T> {
+        if LIVE_EPOCH.with(Cell::get) == self.epoch {
+            // SAFETY: the epoch is live only inside the `evaluate` call that borrowed `*ptr`
+            // (`LiveRun` lives on its stack and is dropped before the borrow ends), on this
+            // thread; epochs are never reused.
+            Some(unsafe { &*self.ptr })
+        } else {
+            None
+        }
+    }
+}
+
 /// Run-time ticket object; an `Arc` so that passing it around scripts costs one increment.
 #[derive(Clone)]
 pub(crate) struct TicketObj(pub(crate) Arc<TicketData>);
 
+/// The ticket of the running evaluation: fields are read from the caller's `TicketView` and
+/// turned into Rhai values only when a rule asks for them (once per ticket).
 pub(crate) struct TicketData {
-    pub id: ImmutableString,
-    pub subject: ImmutableString,
-    pub body: ImmutableString,
-    pub text: ImmutableString,
-    pub requester: ImmutableString,
-    pub channel: ImmutableString,
+    view: Scoped<TicketView>,
     pub created_at: Option<jiff::Timestamp>,
     pub impact: Option<i64>,
     pub urgency: Option<i64>,
-    pub tags: Array,
-    pub fields: FieldsObj,
-    /// Lower-cased subject, body and text, computed on first use and shared by all rules.
+    id: OnceLock<ImmutableString>,
+    subject: OnceLock<ImmutableString>,
+    body: OnceLock<ImmutableString>,
+    text: OnceLock<ImmutableString>,
+    requester: OnceLock<ImmutableString>,
+    channel: OnceLock<ImmutableString>,
+    tags: OnceLock<Array>,
+    fields: OnceLock<FieldsObj>,
+    /// Lower-cased text, subject and body, computed on first use and shared by all rules.
     lower: [OnceLock<String>; 3],
 }
 
+fn istr(cell: &OnceLock<ImmutableString>, f: impl FnOnce() -> ImmutableString) -> &ImmutableString {
+    cell.get_or_init(f)
+}
+
 impl TicketObj {
-    pub(crate) fn new(t: &TicketView) -> Self {
-        let mut text = String::with_capacity(t.subject.len() + t.body.len() + 1);
-        text.push_str(&t.subject);
-        if !t.subject.is_empty() && !t.body.is_empty() {
-            text.push('\n');
-        }
-        text.push_str(&t.body);
+    pub(crate) fn new(t: &TicketView, run: &LiveRun) -> Self {
         TicketObj(Arc::new(TicketData {
-            id: t.id.as_str().into(),
-            subject: t.subject.as_str().into(),
-            body: t.body.as_str().into(),
-            text: text.into(),
-            requester: t.requester.as_str().into(),
-            channel: t.channel.as_str().into(),
+            view: run.scoped(t),
             created_at: t.created_at,
             impact: t.impact,
             urgency: t.urgency,
-            tags: t.tags.iter().map(|s| Dynamic::from(ImmutableString::from(s.as_str()))).collect(),
-            fields: FieldsObj(Arc::new(t.fields.clone())),
+            id: OnceLock::new(),
+            subject: OnceLock::new(),
+            body: OnceLock::new(),
+            text: OnceLock::new(),
+            requester: OnceLock::new(),
+            channel: OnceLock::new(),
+            tags: OnceLock::new(),
+            fields: OnceLock::new(),
             lower: Default::default(),
         }))
     }
@@ -100,28 +165,95 @@ impl TicketObj {
     /// The lower-cased form of `s` if `s` is the ticket's own subject, body or text.
     pub(crate) fn lower_of(&self, s: &ImmutableString) -> Option<&str> {
         let d = &*self.0;
-        let (slot, src) = if s.ptr_eq(&d.text) {
-            (&d.lower[0], &d.text)
-        } else if s.ptr_eq(&d.subject) {
-            (&d.lower[1], &d.subject)
-        } else if s.ptr_eq(&d.body) {
-            (&d.lower[2], &d.body)
+        let i = if d.text.get().is_some_and(|t| s.ptr_eq(t)) {
+            0
+        } else if d.subject.get().is_some_and(|t| s.ptr_eq(t)) {
+            1
+        } else if d.body.get().is_some_and(|t| s.ptr_eq(t)) {
+            2
         } else {
             return None;
         };
-        Some(slot.get_or_init(|| lowercase(src)).as_str())
+        Some(d.lower(i))
     }
 }
 
 impl TicketData {
+    fn view_str(&self, f: impl FnOnce(&TicketView) -> &str) -> &str {
+        self.view.get().map_or("", f)
+    }
+
+    pub(crate) fn id(&self) -> &ImmutableString {
+        istr(&self.id, || self.view_str(|v| &v.id).into())
+    }
+    pub(crate) fn subject(&self) -> &ImmutableString {
+        istr(&self.subject, || self.view_str(|v| &v.subject).into())
+    }
+    pub(crate) fn body(&self) -> &ImmutableString {
+        istr(&self.body, || self.view_str(|v| &v.body).into())
+    }
+    pub(crate) fn requester(&self) -> &ImmutableString {
+        istr(&self.requester, || self.view_str(|v| &v.requester).into())
+    }
+    pub(crate) fn channel(&self) -> &ImmutableString {
+        istr(&self.channel, || self.view_str(|v| &v.channel).into())
+    }
+    /// Subject and body joined by a newline (just one of them if the other is empty).
+    pub(crate) fn text(&self) -> &ImmutableString {
+        istr(&self.text, || {
+            let Some(t) = self.view.get() else { return ImmutableString::new() };
+            let mut text = String::with_capacity(t.subject.len() + t.body.len() + 1);
+            text.push_str(&t.subject);
+            if !t.subject.is_empty() && !t.body.is_empty() {
+                text.push('\n');
+            }
+            text.push_str(&t.body);
+            text.into()
+        })
+    }
+    fn tags(&self) -> &Array {
+        self.tags.get_or_init(|| {
+            self.view.get().map_or_else(Array::new, |t| {
+                t.tags.iter().map(|s| Dynamic::from(ImmutableString::from(s.as_str()))).collect()
+            })
+        })
+    }
+    fn fields(&self) -> &FieldsObj {
+        self.fields.get_or_init(|| FieldsObj(Arc::new(self.view.get().map(|t| t.fields.clone()).unwrap_or_default())))
+    }
+
+    /// Raw string fields, read in place.
+    pub(crate) fn raw_subject(&self) -> &str {
+        self.view_str(|v| &v.subject)
+    }
+    pub(crate) fn raw_body(&self) -> &str {
+        self.view_str(|v| &v.body)
+    }
+    pub(crate) fn raw_id(&self) -> &str {
+        self.view_str(|v| &v.id)
+    }
+    pub(crate) fn raw_requester(&self) -> &str {
+        self.view_str(|v| &v.requester)
+    }
+    pub(crate) fn raw_channel(&self) -> &str {
+        self.view_str(|v| &v.channel)
+    }
+
+    /// A custom field, read in place.
+    pub(crate) fn field(&self, key: &str) -> Option<&serde_json::Value> {
+        self.view.get()?.fields.get(key)
+    }
+
     /// Lower-cased text (0), subject (1) or body (2), computed on first use.
     pub(crate) fn lower(&self, i: usize) -> &str {
-        let src = match i {
-            0 => &self.text,
-            1 => &self.subject,
-            _ => &self.body,
-        };
-        self.lower[i.min(2)].get_or_init(|| lowercase(src)).as_str()
+        let i = i.min(2);
+        self.lower[i]
+            .get_or_init(|| match i {
+                0 => lowercase(self.text()),
+                1 => lowercase(self.raw_subject()),
+                _ => lowercase(self.raw_body()),
+            })
+            .as_str()
     }
 }
 
@@ -138,14 +270,15 @@ fn lowercase(s: &str) -> String {
 #[derive(Clone)]
 pub(crate) struct FieldsObj(pub(crate) Arc<serde_json::Map<String, serde_json::Value>>);
 
-/// Run-time model object.
+/// Run-time model object; like the ticket, read in place and converted on demand.
 #[derive(Clone)]
 pub(crate) struct ModelObj(pub(crate) Arc<ModelData>);
 
 pub(crate) struct ModelData {
+    view: Scoped<ModelView>,
     pub loaded: bool,
-    version: ImmutableString,
-    pub heads: Vec<HeadObj>,
+    version: OnceLock<ImmutableString>,
+    heads: OnceLock<Vec<HeadObj>>,
 }
 
 /// Run-time head object.
@@ -160,13 +293,30 @@ pub(crate) struct HeadData {
 }
 
 impl ModelObj {
-    pub(crate) fn new(m: &ModelView) -> Self {
-        let heads = if m.loaded { m.heads.iter().map(HeadObj::new).collect() } else { Vec::new() };
-        ModelObj(Arc::new(ModelData { loaded: m.loaded, version: m.version.as_str().into(), heads }))
+    pub(crate) fn new(m: &ModelView, run: &LiveRun) -> Self {
+        ModelObj(Arc::new(ModelData { view: run.scoped(m), loaded: m.loaded, version: OnceLock::new(), heads: OnceLock::new() }))
+    }
+
+    fn heads(&self) -> &[HeadObj] {
+        self.0.heads.get_or_init(|| self.0.head_views().iter().map(HeadObj::new).collect())
     }
 
     fn primary(&self) -> Option<&HeadObj> {
-        self.0.heads.first()
+        self.heads().first()
+    }
+
+    fn version(&self) -> &ImmutableString {
+        self.0.version.get_or_init(|| self.0.view.get().map_or("", |m| m.version.as_str()).into())
+    }
+}
+
+impl ModelData {
+    /// The heads, read in place; none when no model is loaded.
+    pub(crate) fn head_views(&self) -> &[HeadView] {
+        match self.view.get() {
+            Some(m) if self.loaded => &m.heads,
+            _ => &[],
+        }
     }
 }
 
@@ -224,19 +374,19 @@ pub(crate) fn json_to_dynamic(v: &serde_json::Value) -> Dynamic {
 pub(crate) fn register(engine: &mut Engine) {
     engine
         .register_type_with_name::<TicketObj>("Ticket")
-        .register_get("id", |t: &mut TicketObj| t.0.id.clone())
-        .register_get("subject", |t: &mut TicketObj| t.0.subject.clone())
-        .register_get("body", |t: &mut TicketObj| t.0.body.clone())
-        .register_get("text", |t: &mut TicketObj| t.0.text.clone())
-        .register_get("requester", |t: &mut TicketObj| t.0.requester.clone())
-        .register_get("channel", |t: &mut TicketObj| t.0.channel.clone())
+        .register_get("id", |t: &mut TicketObj| t.0.id().clone())
+        .register_get("subject", |t: &mut TicketObj| t.0.subject().clone())
+        .register_get("body", |t: &mut TicketObj| t.0.body().clone())
+        .register_get("text", |t: &mut TicketObj| t.0.text().clone())
+        .register_get("requester", |t: &mut TicketObj| t.0.requester().clone())
+        .register_get("channel", |t: &mut TicketObj| t.0.channel().clone())
         .register_get("impact", |t: &mut TicketObj| opt_int(t.0.impact))
         .register_get("urgency", |t: &mut TicketObj| opt_int(t.0.urgency))
         .register_get("created_at", |t: &mut TicketObj| t.0.created_at.map_or(Dynamic::UNIT, Dynamic::from))
-        .register_get("tags", |t: &mut TicketObj| t.0.tags.clone())
-        .register_get("fields", |t: &mut TicketObj| t.0.fields.clone())
+        .register_get("tags", |t: &mut TicketObj| t.0.tags().clone())
+        .register_get("fields", |t: &mut TicketObj| t.0.fields().clone())
         .register_fn("has_tag", |t: &mut TicketObj, tag: &str| {
-            t.0.tags.iter().any(|d| d.read_lock::<ImmutableString>().is_some_and(|s| s.eq_ignore_ascii_case(tag)))
+            t.0.tags().iter().any(|d| d.read_lock::<ImmutableString>().is_some_and(|s| s.eq_ignore_ascii_case(tag)))
         });
 
     engine
@@ -250,12 +400,12 @@ pub(crate) fn register(engine: &mut Engine) {
     engine
         .register_type_with_name::<ModelObj>("Model")
         .register_get("loaded", |m: &mut ModelObj| m.0.loaded)
-        .register_get("version", |m: &mut ModelObj| m.0.version.clone())
+        .register_get("version", |m: &mut ModelObj| m.version().clone())
         .register_get("category", |m: &mut ModelObj| m.primary().map_or_else(ImmutableString::new, |h| h.0.label.clone()))
         .register_get("confidence", |m: &mut ModelObj| m.primary().map_or(0.0, |h| h.0.confidence))
         .register_fn("top", |m: &mut ModelObj, n: INT| m.primary().map_or_else(Array::new, |h| top_n(&h.0.top, n)))
         .register_fn("head", |m: &mut ModelObj, name: &str| {
-            m.0.heads.iter().find(|h| h.0.name == name).cloned().unwrap_or_else(|| HeadObj::empty(name))
+            m.heads().iter().find(|h| h.0.name == name).cloned().unwrap_or_else(|| HeadObj::empty(name))
         });
 
     engine
@@ -269,4 +419,30 @@ pub(crate) fn register(engine: &mut Engine) {
         .register_type_with_name::<jiff::Timestamp>("Timestamp")
         .register_fn("to_string", |t: &mut jiff::Timestamp| t.to_string())
         .register_fn("to_debug", |t: &mut jiff::Timestamp| t.to_string());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scoped_views_are_readable_only_while_their_run_is_live() {
+        let ticket = TicketView { subject: "Hello".into(), ..TicketView::default() };
+        let outer = LiveRun::start();
+        let t = TicketObj::new(&ticket, &outer);
+        assert_eq!(t.0.subject().as_str(), "Hello");
+        {
+            let inner = LiveRun::start();
+            let other = TicketObj::new(&ticket, &inner);
+            assert_eq!(other.0.raw_subject(), "Hello");
+            assert_eq!(t.0.raw_subject(), "", "only the innermost run is live");
+        }
+        assert_eq!(t.0.raw_body(), "");
+        assert_eq!(t.0.raw_subject(), "Hello", "the outer run is live again");
+        let stale = t.clone();
+        drop(outer);
+        assert_eq!(stale.0.raw_subject(), "", "never read after the run ends");
+        assert_eq!(stale.0.subject().as_str(), "Hello", "values built during the run stay valid");
+        std::thread::spawn(move || assert!(stale.0.view.get().is_none())).join().unwrap();
+    }
 }
