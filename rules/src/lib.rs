@@ -201,7 +201,7 @@ impl RuleSet {
         let t = view::TicketObj::new(ticket, &live);
         let m = view::ModelObj::new(model, &live);
         let (run, outcome, pending) = sandbox::with_engine(&self.inner, |runner| {
-            state::begin(t.clone(), m.clone(), self.inner.regexes.clone(), runner.plan.clone(), self.inner.rules.len());
+            state::begin(t.clone(), m.clone(), self.inner.regexes.clone(), runner.plan.clone());
             let run = runner.run(|scope| {
                 scope.push_constant("ticket", t);
                 scope.push_constant("model", m);

@@ -54,9 +54,11 @@ pub(crate) fn with<R>(f: impl FnOnce(&mut EvalState) -> R) -> R {
 }
 
 /// Resets the state for a new ticket.
-pub(crate) fn begin(ticket: TicketObj, model: ModelObj, precompiled: Arc<RegexMap>, plan: Arc<Plan>, rules: usize) {
+pub(crate) fn begin(ticket: TicketObj, model: ModelObj, precompiled: Arc<RegexMap>, plan: Arc<Plan>) {
     with(|s| {
-        s.outcome = RulesOutcome { trace: Vec::with_capacity(rules), ..RulesOutcome::default() };
+        // The trace grows as rules run: allocating all of it up front (a large block) first makes
+        // glibc consolidate every small chunk the caller freed, which slows later small allocations.
+        s.outcome = RulesOutcome::default();
         s.in_rule = false;
         s.ticket = Some(ticket);
         s.model = Some(model);
