@@ -5,6 +5,7 @@
 //   TRIAGEKIT_MODEL        model file            (optional)
 //   TRIAGEKIT_ADMIN_TOKEN  bearer token for POST /admin/reload (unset: admin disabled)
 //   TRIAGEKIT_DB           SQLite file to persist tickets (unset: in memory)
+//   TRIAGEKIT_MAX_IN_FLIGHT  requests in flight before 429 + Retry-After (unset/0: no limit)
 //   HOST, PORT             listen address        (default: 127.0.0.1:3000)
 
 const path = require('node:path');
@@ -20,6 +21,7 @@ async function main() {
     agents: process.env.TRIAGEKIT_AGENTS ?? path.join(fixtures, 'agents.json'),
     model: process.env.TRIAGEKIT_MODEL,
     adminToken: process.env.TRIAGEKIT_ADMIN_TOKEN,
+    maxInFlight: Number(process.env.TRIAGEKIT_MAX_IN_FLIGHT ?? 0),
     store,
   });
   const server = app.listen(Number(process.env.PORT ?? 3000), process.env.HOST ?? '127.0.0.1', () => {

@@ -1,6 +1,10 @@
 """A small helpdesk API on triagekit: triage + assign on POST, queues, close, hot reload, metrics.
 
 Run it:  TRIAGEKIT_ADMIN_TOKEN=secret flask --app app:create_app run
+Under load serve it with a multi-threaded WSGI server, e.g.
+         waitress-serve --threads 8 --connection-limit 2500 --call app:create_app
+and optionally cap concurrent requests: TRIAGEKIT_MAX_IN_FLIGHT=64 answers the 65th request
+in flight with 429 + Retry-After instead of queueing it (off by default).
 """
 
 import hmac
@@ -8,6 +12,7 @@ import json
 import os
 import pathlib
 import sqlite3
+import threading
 import time
 
 from flask import Flask, g, jsonify, request
@@ -24,6 +29,10 @@ DEFAULTS = {
     "ENGINE_OPTIONS": None,
     "DATABASE": str(HERE / "helpdesk.sqlite3"),
     "ADMIN_TOKEN": None,  # None: read TRIAGEKIT_ADMIN_TOKEN from the environment
+    # Requests allowed in flight at once; more get 429 + Retry-After. None: read
+    # TRIAGEKIT_MAX_IN_FLIGHT from the environment; unset or 0 there: no limit.
+    "MAX_IN_FLIGHT": None,
+    "RETRY_AFTER": 1,  # seconds, sent in the 429's Retry-After header
 }
 
 SCHEMA = """
@@ -58,7 +67,42 @@ def create_app(config=None):
     )
     app.teardown_appcontext(_close_db)
     _register_routes(app)
+    limit = app.config["MAX_IN_FLIGHT"]
+    if limit is None:
+        limit = int(os.environ.get("TRIAGEKIT_MAX_IN_FLIGHT") or 0)
+    if limit > 0:
+        app.wsgi_app = InFlightLimiter(app.wsgi_app, limit, app.config["RETRY_AFTER"])
     return app
+
+
+class InFlightLimiter:
+    """WSGI middleware: at most `limit` requests in flight; the others are answered at once with
+    429 Too Many Requests and `Retry-After`, so a spike is shed cheaply instead of piling up
+    threads, SQLite writers and client timeouts."""
+
+    def __init__(self, app, limit, retry_after=1):
+        self.app = app
+        self.limit = limit
+        self.retry_after = retry_after
+        self._slots = threading.BoundedSemaphore(limit)
+        self.rejected = 0
+
+    def __call__(self, environ, start_response):
+        if not self._slots.acquire(blocking=False):
+            self.rejected += 1
+            body = json.dumps({"error": {"code": "TOO_MANY_REQUESTS",
+                                         "message": f"more than {self.limit} requests in flight; retry later"}}).encode()
+            start_response("429 Too Many Requests", [
+                ("Content-Type", "application/json"),
+                ("Content-Length", str(len(body))),
+                ("Retry-After", str(self.retry_after)),
+            ])
+            return [body]
+        try:
+            # Flask's responses are built in full by the time the app returns.
+            return self.app(environ, start_response)
+        finally:
+            self._slots.release()
 
 
 def engine() -> triagekit.Engine:

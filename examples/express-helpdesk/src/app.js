@@ -16,7 +16,11 @@ const { Engine, Model } = require('triagekit');
 /** HTTP status for each triagekit error code a request can cause. */
 const STATUS = { INVALID_TICKET: 400, INVALID_ARGUMENT: 400, RULE_COMPILE: 422, MODEL_FORMAT: 422, MODEL: 422, IO: 422 };
 
-/** Builds the app. `config`: { rules, model?, agents?, options?, adminToken?, store }. */
+/**
+ * Builds the app. `config`: { rules, model?, agents?, options?, adminToken?, store,
+ * maxInFlight?, retryAfter? }. With `maxInFlight` > 0, a request arriving while that many are
+ * in flight (headers received, response not yet finished) gets 429 + Retry-After at once.
+ */
 function createApp(config) {
   const { store } = config;
   const engine = new Engine({
@@ -28,6 +32,7 @@ function createApp(config) {
   restoreLoads(engine, store);
   const app = express();
   app.disable('x-powered-by');
+  if (config.maxInFlight > 0) app.use(inFlightLimiter(config.maxInFlight, config.retryAfter ?? 1, app));
   app.use(express.json({ limit: config.bodyLimit ?? '1mb' }));
 
   app.post('/tickets', (req, res) => {
@@ -112,6 +117,34 @@ function restoreLoads(engine, store) {
   for (const { agent, n } of store.openPerAgent()) {
     if (base.has(agent)) engine.setLoad(agent, base.get(agent) + n);
   }
+}
+
+/**
+ * At most `limit` requests in flight. Triage itself is synchronous, so what piles up under a
+ * spike is requests whose bodies are still being read and responses still being written; past
+ * the limit the request is answered before its body is parsed. `app.locals.rejected` counts 429s.
+ */
+function inFlightLimiter(limit, retryAfter, app) {
+  let inFlight = 0;
+  app.locals.rejected = 0;
+  return (req, res, next) => {
+    if (inFlight >= limit) {
+      app.locals.rejected += 1;
+      res.set('Retry-After', String(retryAfter));
+      return fail(res, 429, 'TOO_MANY_REQUESTS', `more than ${limit} requests in flight; retry later`);
+    }
+    inFlight += 1;
+    let done = false;
+    const release = () => {
+      if (!done) {
+        done = true;
+        inFlight -= 1;
+      }
+    };
+    res.on('finish', release);
+    res.on('close', release);
+    return next();
+  };
 }
 
 /** Bearer-token check, constant time; with no token configured, admin stays locked. */

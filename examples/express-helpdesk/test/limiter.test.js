@@ -1,0 +1,83 @@
+'use strict';
+// The in-flight limiter: off by default; when on, a request over the limit gets 429 +
+// Retry-After at once and the request in flight completes normally.
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const http = require('node:http');
+const path = require('node:path');
+const { createApp } = require('../src/app');
+const { openStore } = require('../src/store');
+
+const fixtures = path.join(__dirname, '..', '..', '..', 'fixtures');
+const rules = path.join(fixtures, 'rules', 'helpdesk.rhai');
+
+async function start(extra) {
+  const store = await openStore();
+  const app = createApp({ rules, agents: path.join(fixtures, 'agents.json'), store, ...extra });
+  const server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const port = server.address().port;
+  const stop = () =>
+    new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(() => {
+        store.shutdown();
+        resolve();
+      });
+    });
+  return { app, port, stop };
+}
+
+/** Starts a POST whose body is only half sent: it stays in flight until `finish()`. */
+function halfSentPost(port, body) {
+  const text = JSON.stringify(body);
+  const req = http.request({
+    host: '127.0.0.1', port, method: 'POST', path: '/tickets',
+    headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) },
+  });
+  const response = new Promise((resolve, reject) => {
+    req.on('response', (res) => {
+      let data = '';
+      res.on('data', (c) => { data += c; });
+      res.on('end', () => resolve({ status: res.statusCode, json: JSON.parse(data) }));
+    });
+    req.on('error', reject);
+  });
+  req.write(text.slice(0, 5));
+  return { response, finish: () => req.end(text.slice(5)) };
+}
+
+const post = (port, body) =>
+  fetch(`http://127.0.0.1:${port}/tickets`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+test('no limiter by default: 50 concurrent requests all succeed', async (t) => {
+  const { port, stop } = await start({});
+  t.after(stop);
+  const held = halfSentPost(port, { id: 'held', subject: 'printer jammed' });
+  await new Promise((r) => setTimeout(r, 50));
+  const statuses = await Promise.all(Array.from({ length: 50 }, (_, i) => post(port, { id: `N-${i}`, subject: 'invoice' }).then((r) => r.status)));
+  assert.deepEqual(new Set(statuses), new Set([201]));
+  held.finish();
+  assert.equal((await held.response).status, 201);
+});
+
+test('a request over maxInFlight gets 429 with Retry-After; the one in flight completes', async (t) => {
+  const { app, port, stop } = await start({ maxInFlight: 1, retryAfter: 2 });
+  t.after(stop);
+  const held = halfSentPost(port, { id: 'held', subject: 'printer jammed' });
+  // Give the held request time to reach the app (its headers parsed, its body pending).
+  await new Promise((r) => setTimeout(r, 150));
+  const rejected = await post(port, { id: 'second', subject: 'refund please' });
+  assert.equal(rejected.status, 429);
+  assert.equal(rejected.headers.get('retry-after'), '2');
+  assert.equal((await rejected.json()).error.code, 'TOO_MANY_REQUESTS');
+  assert.equal(app.locals.rejected, 1);
+  held.finish();
+  const done = await held.response;
+  assert.equal(done.status, 201);
+  assert.equal(done.json.id, 'held');
+  // The slot is free again and the rejected ticket was not stored: it can be sent again.
+  const again = await post(port, { id: 'second', subject: 'refund please' });
+  assert.equal(again.status, 201);
+});
