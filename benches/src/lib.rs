@@ -57,7 +57,13 @@ const CHANNELS: [&str; 4] = ["email", "chat", "phone", "web"];
 
 /// `n` varied but realistic tickets, deterministic for a given `n`.
 pub fn generated_tickets(n: usize) -> Vec<Ticket> {
-    (0..n)
+    generated_tickets_range(0, n)
+}
+
+/// Tickets `start..start + len` of the same deterministic stream as [`generated_tickets`], so a
+/// long run can be generated chunk by chunk.
+pub fn generated_tickets_range(start: usize, len: usize) -> Vec<Ticket> {
+    (start..start + len)
         .map(|i| {
             let value = serde_json::json!({
                 "id": format!("G-{i}"),
@@ -72,4 +78,54 @@ pub fn generated_tickets(n: usize) -> Vec<Ticket> {
             Ticket::from_value(value).unwrap_or_default()
         })
         .collect()
+}
+
+/// The Banking77 folder: `$TRIAGEKIT_BANKING77`, else `<workspace>/../shared/datasets/banking77`.
+/// `None` (after printing why) when `train.csv`/`test.csv` are not there, so benches can skip.
+pub fn banking77_dir(bench: &str) -> Option<PathBuf> {
+    let dir = std::env::var_os("TRIAGEKIT_BANKING77")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("../shared/datasets/banking77"));
+    if dir.join("train.csv").exists() && dir.join("test.csv").exists() {
+        Some(dir)
+    } else {
+        println!("{bench}: Banking77 not found at {} (set TRIAGEKIT_BANKING77); skipping", dir.display());
+        None
+    }
+}
+
+/// Banking77 `file` (`train.csv` or `test.csv`) from `dir`: texts and the `category` head.
+pub fn banking77(dir: &Path, file: &str) -> triagekit::model::LabelledData {
+    let cols = |s: &str| vec![s.to_string()];
+    load_labelled(&dir.join(file), &cols("text"), &cols("category"), 20_000)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.join(file).display()))
+}
+
+/// Peak resident set size of this process in bytes (`VmHWM` in `/proc/self/status`; 0 elsewhere).
+pub fn peak_rss_bytes() -> u64 {
+    proc_status_kb("VmHWM:") * 1024
+}
+
+/// Current resident set size of this process in bytes (`VmRSS`; 0 off Linux).
+pub fn rss_bytes() -> u64 {
+    proc_status_kb("VmRSS:") * 1024
+}
+
+fn proc_status_kb(key: &str) -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix(key))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0)
+}
+
+/// User + system CPU seconds of this process, all threads (Linux `/proc/self/stat`; 0 elsewhere).
+pub fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+    let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    (ticks(11) + ticks(12)) / 100.0
 }
