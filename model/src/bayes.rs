@@ -9,9 +9,8 @@
 //! `log P(c | e_j) - log P(c | 0) = log theta_cj + const_j`, and a per-feature constant does
 //! not change the softmax over classes.
 //!
-//! Caveat: linfa-bayes 0.8.1 `MultinomialNb` has a leftover `dbg!` that prints every class's
-//! histogram to stderr on each fit (about `2 x classes x max_features` numbers); keeping
-//! `max_features` small bounds that noise.
+//! linfa-bayes 0.8.1 prints every class's histogram from a leftover `dbg!` (and panics when
+//! stderr is a non-blocking pipe); the workspace patches it out (`vendor/linfa-bayes/PATCHED.md`).
 
 use linfa::traits::Fit;
 use linfa::{Dataset, DatasetBase};
