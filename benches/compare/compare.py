@@ -237,7 +237,8 @@ def main(argv=None):
     legend = (
         f"{n_train} train / {n_test} test rows; ratios (×) are to {BASELINE}. "
         "fit: wall (and CPU) seconds of the fit call; batch: texts/s predicting the whole test set, best of "
-        f"{args.repeats}; 1-ticket: one text per call, {args.latency_n} calls; peak RSS: max RSS of the contender's process."
+        f"{args.repeats}; 1-ticket: one text per call, {args.latency_n} calls (triagekit-cli: one whole `triagekit predict` process per ticket, "
+        f"{max(20, min(args.latency_n // 10, 200))} launches); peak RSS: max RSS of the contender's process (triagekit-cli: of the CLI processes)."
     )
     print(md)
     print()
