@@ -202,6 +202,26 @@ fn parse_options(options: Option<Value>) -> Result<EngineOptions, ErrorInfo> {
 fn parse_roster(roster: Value) -> Result<Roster, ErrorInfo> {
     Ok(match roster {
         Value::String(path) => Roster::load(path.as_ref())?,
-        value => Roster::from_value(value)?,
+        mut value => {
+            whole_numbers_as_integers(&mut value);
+            Roster::from_value(value)?
+        }
     })
+}
+
+/// N-API hands over every JS number outside the int32 range as an f64, so `capacity: 3e9`
+/// would read as `3000000000.0` and be refused as "not a whole number" (or, past u32, not be
+/// reported as too large). JS has one number type: whole values become JSON integers, as
+/// `JSON.stringify` (and thus the same roster in a file) would write them.
+fn whole_numbers_as_integers(value: &mut Value) {
+    match value {
+        Value::Number(n) if n.is_f64() => {
+            if let Some(f) = n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.007_199_254_740_992e15) {
+                *value = Value::from(f as i64);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(whole_numbers_as_integers),
+        Value::Object(map) => map.values_mut().for_each(whole_numbers_as_integers),
+        _ => {}
+    }
 }
