@@ -3,8 +3,9 @@
 Run it:  TRIAGEKIT_ADMIN_TOKEN=secret flask --app app:create_app run
 Under load serve it with a multi-threaded WSGI server, e.g.
          waitress-serve --threads 8 --connection-limit 2500 --call app:create_app
-and optionally cap concurrent requests: TRIAGEKIT_MAX_IN_FLIGHT=64 answers the 65th request
-in flight with 429 + Retry-After instead of queueing it (off by default).
+and optionally shed load: TRIAGEKIT_MAX_IN_FLIGHT=4 answers a request arriving while 4 are
+being handled with 429 + Retry-After (off by default). waitress queues requests before a
+thread runs the app, so keep the limit below --threads: the spare threads answer the 429s.
 """
 
 import hmac
