@@ -257,7 +257,7 @@ async def main():
         elif case == "classify_100":
             run, limit, note = at_once(args.base, 100, case), 1.5, "100 connections released together"
         elif case == "throttle_2000":
-            run, limit, note = at_once(args.base, 2000, case, retries=30), None, "in-flight limit on; 429s retried after Retry-After"
+            run, limit, note = at_once(args.base, 2000, case, retries=30), None, "limiter on (Flask: in-flight 4; Express: 50 req/s token bucket); 429s retried after Retry-After with backoff"
         else:
             raise SystemExit(f"unknown case {case}")
         try:

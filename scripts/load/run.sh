@@ -10,9 +10,10 @@
 # and a triagekit wheel in target/wheels (scripts/test-python.sh builds one; else maturin runs).
 #
 # Knobs: LOAD_APPS="flask express", LOAD_RATE (sustained_500 arrivals/s, default 50),
-#        LOAD_THROTTLE_FLASK / LOAD_THROTTLE_EXPRESS (in-flight limit for the throttle case;
-#        default 4 for Flask, below waitress' 8 threads, since waitress queues requests before
-#        they reach the WSGI app, and 32 for Express).
+#        LOAD_THROTTLE_FLASK: in-flight limit of the Flask throttle case (default 4, below
+#        waitress' 8 threads: waitress queues requests before they reach the WSGI app);
+#        LOAD_THROTTLE_EXPRESS_RPS: token-bucket rate of the Express throttle case (default 50/s;
+#        Node reads requests one at a time, so an in-flight count never sees a spike).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -66,8 +67,8 @@ wait_ready() {  # url pid
   echo "server not ready: $1"; return 1
 }
 
-start_app() {  # app port max_in_flight -> sets SERVER_PID, DB
-  local app=$1 port=$2 limit=$3
+start_app() {  # app port max_in_flight [rate_limit] -> sets SERVER_PID, DB
+  local app=$1 port=$2 limit=$3 rate=${4:-}
   DB="$ROOT/$WORK/$app-$port.sqlite3"
   rm -f "$DB" "$DB-wal" "$DB-shm"
   if [ "$app" = flask ]; then
@@ -77,7 +78,7 @@ start_app() {  # app port max_in_flight -> sets SERVER_PID, DB
       flask_entry:app >"$WORK/$app-$port.log" 2>&1 &
   else
     (cd examples/express-helpdesk && TRIAGEKIT_MODEL="$ROOT/$WORK/model.tkm" TRIAGEKIT_MAX_IN_FLIGHT="$limit" \
-      HOST=127.0.0.1 PORT="$port" exec node server.js) >"$WORK/$app-$port.log" 2>&1 &
+      TRIAGEKIT_RATE_LIMIT="$rate" HOST=127.0.0.1 PORT="$port" exec node server.js) >"$WORK/$app-$port.log" 2>&1 &
   fi
   SERVER_PID=$!
   PIDS+=("$SERVER_PID")
@@ -96,9 +97,13 @@ for app in $APPS; do
     --rate "$RATE" --out "$WORK/results.jsonl" --case-timeout 240 >/dev/null
   stop_app
   port=$((port + 1))
-  if [ "$app" = flask ]; then THROTTLE="${LOAD_THROTTLE_FLASK:-4}"; else THROTTLE="${LOAD_THROTTLE_EXPRESS:-32}"; fi
-  echo "== $app: throttle case (in-flight limit $THROTTLE) on 127.0.0.1:$port"
-  start_app "$app" "$port" "$THROTTLE"
+  if [ "$app" = flask ]; then
+    echo "== $app: throttle case (in-flight limit ${LOAD_THROTTLE_FLASK:-4}) on 127.0.0.1:$port"
+    start_app "$app" "$port" "${LOAD_THROTTLE_FLASK:-4}"
+  else
+    echo "== $app: throttle case (token bucket ${LOAD_THROTTLE_EXPRESS_RPS:-50}/s) on 127.0.0.1:$port"
+    start_app "$app" "$port" 0 "${LOAD_THROTTLE_EXPRESS_RPS:-50}"
+  fi
   sqlite=(); [ "$app" = flask ] && sqlite=(--sqlite "$DB")
   "$VENV/bin/python" scripts/load/loadgen.py --base "http://127.0.0.1:$port" --app "$app" "${sqlite[@]}" \
     --cases throttle_2000 --out "$WORK/results.jsonl" --case-timeout 240 >/dev/null
@@ -109,7 +114,7 @@ done
   echo "# Load test of the example services"
   echo
   echo "$(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs, load generator and server on the same machine (127.0.0.1)."
-  echo "Flask: waitress, 8 threads, one process (one engine). Express: one Node process."
+  echo "Flask: waitress, 8 threads, one process (one engine), SQLite file. Express: one Node process, sql.js in memory. Each case starts on the data the previous ones left."
   echo
   "$VENV/bin/python" scripts/load/report.py "$WORK/results.jsonl"
 } | tee target/load-report.md

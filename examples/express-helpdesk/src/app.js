@@ -18,8 +18,12 @@ const STATUS = { INVALID_TICKET: 400, INVALID_ARGUMENT: 400, RULE_COMPILE: 422, 
 
 /**
  * Builds the app. `config`: { rules, model?, agents?, options?, adminToken?, store,
- * maxInFlight?, retryAfter? }. With `maxInFlight` > 0, a request arriving while that many are
- * in flight (headers received, response not yet finished) gets 429 + Retry-After at once.
+ * maxInFlight?, rateLimit?, retryAfter? }. Both limits are off unless set:
+ * - `maxInFlight` > 0: a request arriving while that many are in flight (headers received,
+ *   response not yet finished) gets 429 + Retry-After at once (bodies trickling in slowly);
+ * - `rateLimit: { rps, burst }`: a token bucket; a request finding it empty gets 429 +
+ *   Retry-After. This is the one that sheds a spike: Node reads requests one at a time, so a
+ *   spike waits in socket buffers, where no in-flight count can see it.
  */
 function createApp(config) {
   const { store } = config;
@@ -32,6 +36,8 @@ function createApp(config) {
   restoreLoads(engine, store);
   const app = express();
   app.disable('x-powered-by');
+  app.locals.rejected = 0;
+  if (config.rateLimit?.rps > 0) app.use(tokenBucket(config.rateLimit, config.retryAfter ?? 1, app));
   if (config.maxInFlight > 0) app.use(inFlightLimiter(config.maxInFlight, config.retryAfter ?? 1, app));
   app.use(express.json({ limit: config.bodyLimit ?? '1mb' }));
 
@@ -126,13 +132,8 @@ function restoreLoads(engine, store) {
  */
 function inFlightLimiter(limit, retryAfter, app) {
   let inFlight = 0;
-  app.locals.rejected = 0;
   return (req, res, next) => {
-    if (inFlight >= limit) {
-      app.locals.rejected += 1;
-      res.set('Retry-After', String(retryAfter));
-      return fail(res, 429, 'TOO_MANY_REQUESTS', `more than ${limit} requests in flight; retry later`);
-    }
+    if (inFlight >= limit) return tooMany(res, app, retryAfter, `more than ${limit} requests in flight; retry later`);
     inFlight += 1;
     let done = false;
     const release = () => {
@@ -145,6 +146,29 @@ function inFlightLimiter(limit, retryAfter, app) {
     res.on('close', release);
     return next();
   };
+}
+
+/**
+ * Token bucket: `burst` tokens (default: one second's worth), refilled at `rps` per second;
+ * each request takes one. `now` (ms) is injectable for tests.
+ */
+function tokenBucket({ rps, burst = rps, now = () => performance.now() }, retryAfter, app) {
+  let tokens = burst;
+  let last = now();
+  return (req, res, next) => {
+    const t = now();
+    tokens = Math.min(burst, tokens + ((t - last) / 1000) * rps);
+    last = t;
+    if (tokens < 1) return tooMany(res, app, retryAfter, `over ${rps} requests per second; retry later`);
+    tokens -= 1;
+    return next();
+  };
+}
+
+function tooMany(res, app, retryAfter, message) {
+  app.locals.rejected += 1;
+  res.set('Retry-After', String(retryAfter));
+  return fail(res, 429, 'TOO_MANY_REQUESTS', message);
 }
 
 /** Bearer-token check, constant time; with no token configured, admin stays locked. */

@@ -81,3 +81,22 @@ test('a request over maxInFlight gets 429 with Retry-After; the one in flight co
   const again = await post(port, { id: 'second', subject: 'refund please' });
   assert.equal(again.status, 201);
 });
+
+test('rateLimit: a token bucket; past the burst 429 + Retry-After, refilled with time', async (t) => {
+  let clock = 0;
+  const { app, port, stop } = await start({ rateLimit: { rps: 10, burst: 3, now: () => clock }, retryAfter: 1 });
+  t.after(stop);
+  const statuses = [];
+  for (let i = 0; i < 5; i++) statuses.push((await post(port, { id: `R-${i}`, subject: 'invoice' })).status);
+  assert.deepEqual(statuses, [201, 201, 201, 429, 429]);
+  assert.equal(app.locals.rejected, 2);
+  clock += 250; // 2.5 tokens back at 10/s
+  const later = [];
+  for (let i = 5; i < 8; i++) later.push((await post(port, { id: `R-${i}`, subject: 'invoice' })).status);
+  assert.deepEqual(later, [201, 201, 429]);
+  const res = await post(port, { id: 'R-x', subject: 'invoice' });
+  assert.equal(res.headers.get('retry-after'), '1');
+  // Rejected tickets were not stored: R-3 goes through once tokens are back.
+  clock += 1000;
+  assert.equal((await post(port, { id: 'R-3', subject: 'invoice' })).status, 201);
+});
