@@ -6,7 +6,9 @@ use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 use serde_json::{Map, Number, Value};
 
 /// Nesting deeper than this is refused, so a self-referencing list cannot overflow the stack.
-const MAX_DEPTH: usize = 64;
+/// The same limit as serde_json's parser (128), so a ticket nested 100 levels deep is accepted
+/// from Python exactly as it is from JSON text, the CLI and Node.
+const MAX_DEPTH: usize = 128;
 
 /// Why a Python value could not become JSON; `path` is the top-level key (or `<root>`).
 #[derive(Debug)]
