@@ -7,7 +7,7 @@ use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList};
 use triagekit::model::{evaluate, Algorithm, Model, ModelError, TrainConfig};
-use triagekit::TriageError;
+use triagekit::{report, TriageError};
 
 use crate::convert;
 use crate::errors::{self, guard};
@@ -152,14 +152,49 @@ impl PyModel {
 
     /// Accuracy, macro-F1, per-class figures and confusion matrices per head (the JSON of
     /// `triagekit eval --json`). `labels` as in `fit`; a plain list on a single-head model is
-    /// scored against that head.
-    fn evaluate<'py>(&self, py: Python<'py>, texts: &Bound<'py, PyAny>, labels: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    /// scored against that head. With `report=path` also writes the HTML report (plus
+    /// `<stem>.to-label.csv` and `<stem>.thresholds.json`), as `triagekit eval --report` does;
+    /// `rules` (a path or rule source) adds rule coverage, with each text as a ticket body.
+    #[pyo3(signature = (texts, labels, *, report=None, target_precision=0.9, label_next=50, rules=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn evaluate<'py>(
+        &self,
+        py: Python<'py>,
+        texts: &Bound<'py, PyAny>,
+        labels: &Bound<'py, PyAny>,
+        report: Option<PathBuf>,
+        target_precision: f64,
+        label_next: usize,
+        rules: Option<String>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let texts = texts_arg(texts)?;
         let default_head = self.heads().into_iter().next().unwrap_or_else(|| "category".to_string());
         let heads = heads_arg(labels, &default_head)?;
         let model = &self.inner;
-        let report = py.detach(|| guard(|| evaluate(model, &texts, &heads)))?.map_err(model_err)?;
-        convert::serde_to_py(py, &report)
+        let eval = py.detach(|| guard(|| evaluate(model, &texts, &heads)))?.map_err(model_err)?;
+        if let Some(path) = report {
+            let written = py.detach(|| {
+                guard(|| {
+                    let run = match &rules {
+                        Some(source) => Some(report::run_rules(
+                            triagekit::load_rules(source, false)?,
+                            Some(model.clone()),
+                            &report::tickets_from_texts(&texts),
+                        )?),
+                        None => None,
+                    };
+                    let input = report::ReportInput {
+                        rules: run.as_ref().map(|r| r.input(&heads)),
+                        target_precision,
+                        label_next,
+                        ..report::ReportInput::new(&eval, &texts)
+                    };
+                    report::build_report(&input)?.write(&path)
+                })
+            })?;
+            written.map_err(|e| errors::to_py(&e))?;
+        }
+        convert::serde_to_py(py, &eval)
     }
 
     /// Class labels: a list for a single-head model, else a dict of head -> list.

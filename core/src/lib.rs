@@ -10,6 +10,7 @@
 //! ```
 
 pub mod assign;
+pub mod report;
 mod combine;
 mod decision;
 mod engine;

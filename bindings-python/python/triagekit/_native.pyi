@@ -56,8 +56,20 @@ class Model:
         self, texts: Sequence[Any], head: Optional[str] = None
     ) -> Union[List[List[float]], Dict[str, List[List[float]]]]:
         """Calibrated probabilities in ``classes_`` order, per text."""
-    def evaluate(self, texts: Sequence[Any], labels: Labels) -> Dict[str, Any]:
-        """Accuracy, macro-F1, per-class figures and confusion matrix per head."""
+    def evaluate(
+        self,
+        texts: Sequence[Any],
+        labels: Labels,
+        *,
+        report: Optional[StrPath] = None,
+        target_precision: float = 0.9,
+        label_next: int = 50,
+        rules: Optional[str] = None,
+    ) -> Dict[str, Any]:
+        """Accuracy, macro-F1, per-class figures and confusion matrix per head.
+
+        With ``report=path`` also writes the HTML report, ``<stem>.to-label.csv`` and
+        ``<stem>.thresholds.json``; ``rules`` (path or source) adds rule coverage."""
     @property
     def classes_(self) -> Union[List[str], Dict[str, List[str]]]:
         """Class labels: a list for one head, else a dict of head -> list."""

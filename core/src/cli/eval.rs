@@ -3,8 +3,14 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use std::path::Path;
+use std::sync::Arc;
+
 use clap::Args;
-use triagekit_model::{evaluate, load_labelled, EvalReport, HeadReport, Model};
+use triagekit::report::{build_report, run_rules, tickets_from_subject_body, tickets_from_texts, ReportInput};
+use triagekit::rules::{RuleOptions, RuleSet};
+use triagekit::Ticket;
+use triagekit_model::{evaluate, load_labelled, EvalReport, HeadReport, LabelledData, Model};
 
 /// Arguments of `triagekit eval`.
 #[derive(Args, Debug)]
@@ -24,6 +30,19 @@ pub struct EvalArgs {
     /// Print exactly one JSON object instead of text tables.
     #[arg(long)]
     pub json: bool,
+    /// Also write an HTML report here, plus `<stem>.to-label.csv` and `<stem>.thresholds.json`.
+    #[arg(long)]
+    pub report: Option<PathBuf>,
+    /// Precision the suggested per-class thresholds must reach (with `--report`).
+    #[arg(long, default_value_t = triagekit::report::DEFAULT_TARGET_PRECISION)]
+    pub target_precision: f64,
+    /// How many of the least confident tickets to list to label next (with `--report`).
+    #[arg(long, default_value_t = triagekit::report::DEFAULT_LABEL_NEXT)]
+    pub label_next: usize,
+    /// Rule file or directory to run with the model over the data (with `--report`): rule
+    /// coverage, conflicts and rule+model decisions vs labels.
+    #[arg(long)]
+    pub rules: Option<PathBuf>,
 }
 
 /// Confusion matrices wider than this are left to `--json`.
@@ -50,7 +69,52 @@ fn eval(args: &EvalArgs) -> Result<(), String> {
     } else {
         print_text(&report);
     }
+    if let Some(path) = &args.report {
+        write_report(args, path, model, &data, &report)?;
+    }
     Ok(())
+}
+
+/// Builds and writes the HTML report (and its CSV/JSON companions); messages go to stderr so
+/// `--json` output stays one object.
+fn write_report(args: &EvalArgs, path: &Path, model: Model, data: &LabelledData, eval: &EvalReport) -> Result<(), String> {
+    let run = match &args.rules {
+        Some(rules_path) => {
+            let rules = RuleSet::load(rules_path, RuleOptions::default()).map_err(|e| e.to_string())?;
+            let tickets = report_tickets(args, data)?;
+            Some(run_rules(rules, Some(Arc::new(model)), &tickets).map_err(|e| e.to_string())?)
+        }
+        None => None,
+    };
+    let title = format!("triagekit evaluation: {} on {}", file_name(&args.model), file_name(&args.data));
+    let input = ReportInput {
+        rules: run.as_ref().map(|r| r.input(&data.heads)),
+        target_precision: args.target_precision,
+        label_next: args.label_next,
+        title,
+        ..ReportInput::new(eval, &data.texts)
+    };
+    let report = build_report(&input).map_err(|e| e.to_string())?;
+    let files = report.write(path).map_err(|e| e.to_string())?;
+    eprintln!("report: {} (label next: {}, thresholds: {})", files.html.display(), files.to_label.display(), files.thresholds.display());
+    Ok(())
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+/// Tickets for the rule run. With `--text subject,body` rules see subject and body apart and the
+/// model reads the same joined text as in evaluation; otherwise the joined text is the body.
+fn report_tickets(args: &EvalArgs, data: &LabelledData) -> Result<Vec<Ticket>, String> {
+    let named = |i: usize, name: &str| args.text.get(i).is_some_and(|c| c.trim().eq_ignore_ascii_case(name));
+    if args.text.len() != 2 || !named(0, "subject") || !named(1, "body") {
+        return Ok(tickets_from_texts(&data.texts));
+    }
+    let parts = load_labelled(&args.data, &args.text[..1], &args.text[1..], usize::MAX).map_err(|e| e.to_string())?;
+    let bodies: Vec<String> =
+        parts.heads.first().map(|(_, b)| b.iter().map(|v| v.clone().unwrap_or_default()).collect()).unwrap_or_default();
+    Ok(tickets_from_subject_body(&parts.texts, &bodies))
 }
 
 fn print_text(report: &EvalReport) {
