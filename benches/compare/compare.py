@@ -157,6 +157,7 @@ COLUMNS = [
     ("fit_s", "fit s", "{:.2f}", "lo"),
     ("fit_cpu_s", "fit CPU s", "{:.2f}", "lo"),
     ("batch_per_s", "batch texts/s", "{:,.0f}", "hi"),
+    ("batch_cpu_us_per_text", "batch CPU µs/text", "{:,.1f}", "lo"),
     ("p50_us", "1-ticket p50 µs", "{:,.1f}", "lo"),
     ("p99_us", "1-ticket p99 µs", "{:,.1f}", "lo"),
     ("model_mb", "model MB", "{:.2f}", "lo"),
@@ -185,6 +186,10 @@ def summarise(name, r, truth):
     }
 
 
+def ratio(x):
+    return f"{x:,.0f}" if x >= 100 else f"{x:.3g}" if x >= 0.01 else f"{x:.1g}"
+
+
 def table(rows):
     base = next((r for r in rows if r["name"] == BASELINE and "accuracy" in r), None)
     head = "| contender | " + " | ".join(h for _, h, _, _ in COLUMNS) + " |"
@@ -198,7 +203,7 @@ def table(rows):
         for key, _, fmt, _ in COLUMNS:
             cell = fmt.format(r[key])
             if base and r is not base and base[key]:
-                cell += f" ({r[key] / base[key]:.2g}×)"
+                cell += f" ({ratio(r[key] / base[key])}×)"
             cells.append(cell)
         lines.append(f"| {r['name']} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
