@@ -51,8 +51,23 @@ pub fn load_labelled(
         return Err(ModelError::InvalidInput("at least one text column is required".into()));
     }
     let raw = std::fs::read(path).map_err(|e| ModelError::io(path, e))?;
+    load_labelled_from_bytes(path, &raw, text_columns, label_columns, max_text_chars)
+}
+
+/// [`load_labelled`] on bytes already in memory; `path` only picks the format (by extension,
+/// as for a file) and names the source in errors.
+pub fn load_labelled_from_bytes(
+    path: &Path,
+    raw: &[u8],
+    text_columns: &[String],
+    label_columns: &[String],
+    max_text_chars: usize,
+) -> Result<LabelledData, ModelError> {
+    if text_columns.is_empty() {
+        return Err(ModelError::InvalidInput("at least one text column is required".into()));
+    }
     let data_hash = format!("xxh3-128:{:032x}", xxhash_rust::xxh3::xxh3_128(&raw));
-    let bytes = raw.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(&raw);
+    let bytes = raw.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(raw);
     let columns: Vec<&str> = text_columns.iter().chain(label_columns).map(String::as_str).collect();
     let table = match kind_of(path, bytes) {
         Kind::Csv(delim) => read_csv(path, bytes, delim, &columns)?,

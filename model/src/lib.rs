@@ -2,6 +2,9 @@
 //! label heads (one-vs-rest linear SVM or naive Bayes), calibrated top-k predictions, and a
 //! versioned, checksummed model file.
 
+// Library code returns typed errors instead of panicking on input; tests may unwrap.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
 pub mod bayes;
 pub mod calibrate;
 pub mod data;
@@ -16,7 +19,7 @@ pub mod svm;
 pub mod text;
 pub mod train;
 
-pub use data::{load_labelled, LabelledData};
+pub use data::{load_labelled, load_labelled_from_bytes, LabelledData};
 pub use error::{FormatError, ModelError};
 pub use eval::{evaluate, ClassReport, Confusion, EvalExample, EvalReport, HeadReport};
 pub use features::PipelineConfig;
