@@ -9,6 +9,9 @@
 //! # Ok::<(), triagekit::TriageError>(())
 //! ```
 
+// Library code returns typed errors instead of panicking on input; tests may unwrap.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
 pub mod assign;
 pub mod report;
 mod combine;

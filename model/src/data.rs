@@ -66,7 +66,7 @@ pub fn load_labelled_from_bytes(
     if text_columns.is_empty() {
         return Err(ModelError::InvalidInput("at least one text column is required".into()));
     }
-    let data_hash = format!("xxh3-128:{:032x}", xxhash_rust::xxh3::xxh3_128(&raw));
+    let data_hash = format!("xxh3-128:{:032x}", xxhash_rust::xxh3::xxh3_128(raw));
     let bytes = raw.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(raw);
     let columns: Vec<&str> = text_columns.iter().chain(label_columns).map(String::as_str).collect();
     let table = match kind_of(path, bytes) {

@@ -4,6 +4,9 @@
 //! [`RuleSet::evaluate`] runs them for one ticket without re-parsing. See `README.md`
 //! for the rule language.
 
+// Library code returns typed errors instead of panicking on input; tests may unwrap.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
 mod actions;
 mod dsl;
 mod error;
