@@ -29,8 +29,8 @@ pub(crate) fn build_engine(opts: &RuleOptions) -> Engine {
         .disable_symbol("eval")
         .disable_symbol("import");
     // Script output belongs to the rule's trace; a library must never write to stdout.
-    e.on_print(|s| capture(s.to_owned()));
-    e.on_debug(|s, _, _| capture(s.to_owned()));
+    e.on_print(capture);
+    e.on_debug(|s, _, _| capture(s));
     view::register(&mut e);
     actions::register(&mut e);
     helpers::register(&mut e);
@@ -38,12 +38,8 @@ pub(crate) fn build_engine(opts: &RuleOptions) -> Engine {
     e
 }
 
-fn capture(line: String) {
-    state::with(|s| {
-        if let Ok(t) = s.current() {
-            t.output.push(line);
-        }
-    });
+fn capture(line: &str) {
+    state::with(|s| s.capture_output(line));
 }
 
 /// What compiling a rule set produces.

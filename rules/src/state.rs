@@ -22,6 +22,16 @@ pub(crate) type RegexMap = HashMap<String, Result<Regex, String>>;
 /// cannot grow memory without limit.
 const MAX_THREAD_REGEXES: usize = 512;
 
+/// What one ticket's rules may print in total, and per line: a rule printing in a loop must not
+/// turn one decision into gigabytes (the operation budget alone would allow that).
+const MAX_OUTPUT_BYTES: usize = 64 * 1024;
+const MAX_OUTPUT_LINE: usize = 4 * 1024;
+
+/// Longest value an action may set (a tag, a group, a skill...): decisions stay small.
+pub(crate) const MAX_ACTION_VALUE: usize = 256;
+/// Most actions one rule may take on one ticket.
+pub(crate) const MAX_ACTIONS_PER_RULE: usize = 64;
+
 /// Upper bound on a compiled rule regex, so one pattern cannot take unbounded memory.
 pub(crate) const REGEX_SIZE_LIMIT: usize = 1 << 20;
 
@@ -42,6 +52,8 @@ pub(crate) struct EvalState {
     pub regexes: RegexMap,
     /// In strict mode, the error of the failing rule, taken by `evaluate`.
     pub pending: Option<crate::RuleError>,
+    /// Bytes of `print`/`debug` output kept for this ticket so far.
+    pub output_bytes: usize,
 }
 
 thread_local! {
@@ -65,6 +77,7 @@ pub(crate) fn begin(ticket: TicketObj, model: ModelObj, precompiled: Arc<RegexMa
         s.plan = Some(plan);
         s.scans.reset();
         s.pending = None;
+        s.output_bytes = 0;
         s.precompiled = Some(precompiled);
     });
 }
@@ -97,9 +110,39 @@ impl EvalState {
         value: &str,
         apply: impl FnOnce(&mut RulesOutcome),
     ) -> Result<(), Box<EvalAltResult>> {
-        self.current()?.actions.push(ActionRecord { field: field.to_owned(), value: value.to_owned() });
+        if value.len() > MAX_ACTION_VALUE {
+            return Err(runtime(format!(
+                "{field} value is {} bytes long; the limit is {MAX_ACTION_VALUE}",
+                value.len()
+            )));
+        }
+        let trace = self.current()?;
+        if trace.actions.len() >= MAX_ACTIONS_PER_RULE {
+            return Err(runtime(format!("a rule may take at most {MAX_ACTIONS_PER_RULE} actions per ticket")));
+        }
+        trace.actions.push(ActionRecord { field: field.to_owned(), value: value.to_owned() });
         apply(&mut self.outcome);
         Ok(())
+    }
+
+    /// Keeps `print`/`debug` output in the running rule's trace, within the per-ticket budget;
+    /// once it is spent one marker line says so and the rest is dropped.
+    pub(crate) fn capture_output(&mut self, line: &str) {
+        if self.output_bytes > MAX_OUTPUT_BYTES {
+            return;
+        }
+        let mut end = line.len().min(MAX_OUTPUT_LINE).min(MAX_OUTPUT_BYTES - self.output_bytes);
+        while !line.is_char_boundary(end) {
+            end -= 1;
+        }
+        let kept = if end < line.len() { format!("{}… [output truncated]", &line[..end]) } else { line.to_owned() };
+        self.output_bytes += end;
+        if end < line.len() && self.output_bytes >= MAX_OUTPUT_BYTES {
+            self.output_bytes = MAX_OUTPUT_BYTES + 1;
+        }
+        if let Ok(t) = self.current() {
+            t.output.push(kept);
+        }
     }
 
     /// The regex for `pattern`, compiled at most once per thread.
