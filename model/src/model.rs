@@ -343,7 +343,13 @@ impl Model {
     /// Parse a model from bytes (header, checksum and consistency checked; never panics).
     pub fn from_bytes(bytes: &[u8]) -> Result<Model, ModelError> {
         let payload_bytes = format::decode(bytes)?;
-        let payload: Payload = postcard::from_bytes(payload_bytes).map_err(|e| FormatError::Corrupt(e.to_string()))?;
+        let (payload, rest): (Payload, &[u8]) =
+            postcard::take_from_bytes(payload_bytes).map_err(|e| FormatError::Corrupt(e.to_string()))?;
+        // The version hashes the payload bytes: junk after the encoded model would load fine
+        // and give the same model a different version (found by fuzzing).
+        if !rest.is_empty() {
+            return Err(FormatError::Corrupt(format!("{} unread bytes at the end of the payload", rest.len())).into());
+        }
         validate(&payload)?;
         Ok(Model::assemble(payload, payload_bytes))
     }
