@@ -2,12 +2,25 @@
 //! reload and when the counters are read.
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use serde::{Deserialize, Serialize};
 
 use crate::assign::Roster;
+
+/// Counters are split into this many cache-line-separated shards, one per thread (modulo), so
+/// triage threads never bounce a shared line between cores; reads sum the shards.
+const SHARDS: usize = 8;
+
+/// This thread's shard, assigned round-robin the first time the thread counts something.
+fn shard() -> usize {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    thread_local! {
+        static SHARD: usize = NEXT.fetch_add(1, Ordering::Relaxed) % SHARDS;
+    }
+    SHARD.with(|s| *s)
+}
 
 const SUB_BUCKETS: usize = 4;
 const BUCKETS: usize = 64 * SUB_BUCKETS;
@@ -39,8 +52,17 @@ impl Histogram {
         self.counts[Self::bucket(nanos)].fetch_add(1, Ordering::Relaxed);
     }
 
-    fn percentiles(&self, quantiles: &[f64]) -> Vec<f64> {
-        let counts: Vec<u64> = self.counts.iter().map(|c| c.load(Ordering::Relaxed)).collect();
+    fn add_counts(&self, into: &mut [u64]) {
+        for (total, count) in into.iter_mut().zip(self.counts.iter()) {
+            *total += count.load(Ordering::Relaxed);
+        }
+    }
+
+    fn percentiles(histograms: &[&Histogram], quantiles: &[f64]) -> Vec<f64> {
+        let mut counts = vec![0u64; BUCKETS];
+        for h in histograms {
+            h.add_counts(&mut counts);
+        }
         let total: u64 = counts.iter().sum();
         quantiles
             .iter()
@@ -65,6 +87,8 @@ impl Histogram {
 /// Hit and error counts for one compiled rule set, indexed like its rules.
 pub(crate) struct RuleCounters {
     names: Vec<String>,
+    /// Per shard, `stride` slots: the rule counts, padded so shards never share a cache line.
+    stride: usize,
     hits: Vec<AtomicU64>,
     errors: Vec<AtomicU64>,
 }
@@ -72,12 +96,18 @@ pub(crate) struct RuleCounters {
 impl RuleCounters {
     pub(crate) fn new(rules: &triagekit_rules::RuleSet) -> Self {
         let names: Vec<String> = rules.rules().iter().map(|r| r.name.clone()).collect();
-        let zeros = || names.iter().map(|_| AtomicU64::new(0)).collect();
-        RuleCounters { hits: zeros(), errors: zeros(), names }
+        let stride = names.len().next_multiple_of(8) + 8;
+        let zeros = || (0..SHARDS * stride).map(|_| AtomicU64::new(0)).collect();
+        RuleCounters { hits: zeros(), errors: zeros(), stride, names }
+    }
+
+    fn total(&self, counts: &[AtomicU64], index: usize) -> u64 {
+        (0..SHARDS).map(|s| counts[s * self.stride + index].load(Ordering::Relaxed)).sum()
     }
 
     pub(crate) fn record(&self, trace: &[triagekit_rules::RuleTrace]) {
         // Traces come back in rule order, so the index matches unless a rule was skipped by stop.
+        let base = shard() * self.stride;
         for (i, rule) in trace.iter().enumerate() {
             let index = if self.names.get(i) == Some(&rule.rule) {
                 Some(i)
@@ -86,10 +116,10 @@ impl RuleCounters {
             };
             if let Some(index) = index {
                 if rule.matched {
-                    self.hits[index].fetch_add(1, Ordering::Relaxed);
+                    self.hits[base + index].fetch_add(1, Ordering::Relaxed);
                 }
                 if rule.error.is_some() {
-                    self.errors[index].fetch_add(1, Ordering::Relaxed);
+                    self.errors[base + index].fetch_add(1, Ordering::Relaxed);
                 }
             }
         }
@@ -98,8 +128,8 @@ impl RuleCounters {
     fn add_to(&self, out: &mut BTreeMap<String, RuleStats>) {
         for (i, name) in self.names.iter().enumerate() {
             let entry = out.entry(name.clone()).or_default();
-            entry.hits += self.hits[i].load(Ordering::Relaxed);
-            entry.errors += self.errors[i].load(Ordering::Relaxed);
+            entry.hits += self.total(&self.hits, i);
+            entry.errors += self.total(&self.errors, i);
         }
     }
 }
@@ -145,43 +175,61 @@ pub struct StatsSnapshot {
     pub latency_us: LatencyStats,
 }
 
-/// The engine's live counters.
-pub(crate) struct Stats {
+/// One thread's share of the engine-wide counters, alone on its cache lines.
+#[repr(align(64))]
+struct Shard {
     triaged: AtomicU64,
     errors: AtomicU64,
     review: AtomicU64,
     unassigned: AtomicU64,
     latency: Histogram,
+}
+
+/// The engine's live counters.
+pub(crate) struct Stats {
+    shards: Box<[Shard]>,
     retired_rules: Mutex<BTreeMap<String, RuleStats>>,
     retired_assignments: Mutex<(BTreeMap<String, u64>, BTreeMap<String, u64>)>,
 }
 
 impl Stats {
     pub(crate) fn new() -> Self {
-        Stats {
+        let shard = || Shard {
             triaged: AtomicU64::new(0),
             errors: AtomicU64::new(0),
             review: AtomicU64::new(0),
             unassigned: AtomicU64::new(0),
             latency: Histogram::new(),
+        };
+        Stats {
+            shards: (0..SHARDS).map(|_| shard()).collect(),
             retired_rules: Mutex::new(BTreeMap::new()),
             retired_assignments: Mutex::new((BTreeMap::new(), BTreeMap::new())),
         }
     }
 
+    fn mine(&self) -> &Shard {
+        &self.shards[shard() % self.shards.len()]
+    }
+
+    fn sum(&self, counter: fn(&Shard) -> &AtomicU64) -> u64 {
+        self.shards.iter().map(|s| counter(s).load(Ordering::Relaxed)).sum()
+    }
+
     pub(crate) fn record_decision(&self, nanos: u64, needs_review: bool, assigned: bool) {
-        self.triaged.fetch_add(1, Ordering::Relaxed);
-        self.latency.record(nanos);
+        let shard = self.mine();
+        shard.triaged.fetch_add(1, Ordering::Relaxed);
+        shard.latency.record(nanos);
         if needs_review {
-            self.review.fetch_add(1, Ordering::Relaxed);
+            shard.review.fetch_add(1, Ordering::Relaxed);
         }
         if !assigned {
-            self.unassigned.fetch_add(1, Ordering::Relaxed);
+            shard.unassigned.fetch_add(1, Ordering::Relaxed);
         }
     }
 
     pub(crate) fn record_error(&self) {
-        self.errors.fetch_add(1, Ordering::Relaxed);
+        self.mine().errors.fetch_add(1, Ordering::Relaxed);
     }
 
     /// Keeps a replaced rule set's counts so totals survive hot reloads.
@@ -203,12 +251,13 @@ impl Stats {
         let (mut groups, mut agents) =
             self.retired_assignments.lock().unwrap_or_else(PoisonError::into_inner).clone();
         add_assignments(roster, &mut groups, &mut agents);
-        let p = self.latency.percentiles(&[0.5, 0.9, 0.99]);
+        let histograms: Vec<&Histogram> = self.shards.iter().map(|s| &s.latency).collect();
+        let p = Histogram::percentiles(&histograms, &[0.5, 0.9, 0.99]);
         StatsSnapshot {
-            tickets_triaged: self.triaged.load(Ordering::Relaxed),
-            errors: self.errors.load(Ordering::Relaxed),
-            review_queue: self.review.load(Ordering::Relaxed),
-            unassigned: self.unassigned.load(Ordering::Relaxed),
+            tickets_triaged: self.sum(|s| &s.triaged),
+            errors: self.sum(|s| &s.errors),
+            review_queue: self.sum(|s| &s.review),
+            unassigned: self.sum(|s| &s.unassigned),
             rules: rule_stats,
             groups,
             agents,
@@ -239,7 +288,7 @@ mod tests {
         for _ in 0..10 {
             h.record(100_000);
         }
-        let p = h.percentiles(&[0.5, 0.99]);
+        let p = Histogram::percentiles(&[&h], &[0.5, 0.99]);
         assert!(p[0] >= 2.0 && p[0] < 2.5, "p50 {}", p[0]);
         assert!(p[1] >= 100.0 && p[1] < 125.0, "p99 {}", p[1]);
     }

@@ -187,6 +187,11 @@ fn batch_returns_decisions_in_input_order_equal_to_single_triage() {
         single.trace.elapsed_us = d.trace.elapsed_us;
         assert_eq!(&single, d);
     }
+    // Counters are sharded per thread; the totals still add up across the batch's threads.
+    let stats = engine.stats();
+    assert_eq!(stats.tickets_triaged, 1000);
+    let sevens = tickets.iter().filter(|t| t.subject.contains('7')).count() as u64;
+    assert_eq!(stats.rules["P"].hits, 2 * sevens);
 }
 
 #[test]
