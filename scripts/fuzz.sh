@@ -49,8 +49,8 @@ printf '%-20s %10s %10s %10s %12s %8s\n' target runs cov ft exec/s corpus
 for t in "${TARGETS[@]}"; do
     log="logs/$t.log"
     last=$(grep -E '^#[0-9]+' "$log" | tail -1 || true)
-    runs=$(grep -oE 'stat::number_of_executed_units: [0-9]+' "$log" | awk '{print $2}' || true)
-    eps=$(grep -oE 'stat::average_exec_per_sec: [0-9]+' "$log" | awk '{print $2}' || true)
+    runs=$(grep -oE 'stat::number_of_executed_units:[[:space:]]+[0-9]+' "$log" | awk '{print $2}' || true)
+    eps=$(grep -oE 'stat::average_exec_per_sec:[[:space:]]+[0-9]+' "$log" | awk '{print $2}' || true)
     cov=$(sed -nE 's/.*cov: ([0-9]+).*/\1/p' <<<"$last")
     ft=$(sed -nE 's/.*ft: ([0-9]+).*/\1/p' <<<"$last")
     corp=$(sed -nE 's/.*corp: ([0-9]+).*/\1/p' <<<"$last")
