@@ -350,6 +350,13 @@ impl Model {
         if !rest.is_empty() {
             return Err(FormatError::Corrupt(format!("{} unread bytes at the end of the payload", rest.len())).into());
         }
+        // Likewise a non-minimal encoding (e.g. an over-long varint) of the same model: only the
+        // canonical bytes, which `to_bytes` writes, are accepted, so a model's version is stable
+        // across save and load (found by fuzzing). Costs one re-encode per load.
+        let canonical = postcard::to_allocvec(&payload).map_err(|e| FormatError::Corrupt(e.to_string()))?;
+        if canonical != payload_bytes {
+            return Err(FormatError::Corrupt("payload is not canonically encoded".into()).into());
+        }
         validate(&payload)?;
         Ok(Model::assemble(payload, payload_bytes))
     }

@@ -154,3 +154,37 @@ fn fuzz_model_load_version_drift_regression() {
     // It used to load (with a version its own re-save did not keep); it has bytes after the model.
     assert!(matches!(format_err(Model::from_bytes(&wrapped)), FormatError::Corrupt(m) if m.contains("unread bytes")));
 }
+
+/// Second `model_load` finding: the same model in a non-minimal encoding (no trailing bytes)
+/// loaded with a version its re-save did not keep. Now rejected.
+#[test]
+fn fuzz_model_load_noncanonical_regression() {
+    let input = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/fuzz-model-load-noncanonical.bin")).unwrap();
+    let wrapped = triagekit_model::format::encode(&input[1..]);
+    assert!(matches!(format_err(Model::from_bytes(&wrapped)), FormatError::Corrupt(m) if m.contains("canonical")));
+}
+
+#[test]
+fn over_long_varint_is_rejected() {
+    let bytes = small_model().to_bytes();
+    let payload = triagekit_model::format::decode(&bytes).unwrap();
+    // The payload starts with the pipeline config; find a one-byte varint and spell it in two
+    // bytes (0x80 | v, 0x00), which postcard decodes to the same value.
+    let mut found = false;
+    for i in 0..payload.len().min(64) {
+        if payload[i] >= 0x80 {
+            continue;
+        }
+        let mut longer = payload[..i].to_vec();
+        longer.extend_from_slice(&[payload[i] | 0x80, 0x00]);
+        longer.extend_from_slice(&payload[i + 1..]);
+        let wrapped = triagekit_model::format::encode(&longer);
+        if let Err(ModelError::Format(FormatError::Corrupt(m))) = Model::from_bytes(&wrapped) {
+            if m.contains("canonical") {
+                found = true;
+                break;
+            }
+        }
+    }
+    assert!(found, "no over-long varint spelling was detected as non-canonical");
+}
