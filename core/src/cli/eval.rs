@@ -18,15 +18,9 @@ pub struct EvalArgs {
     /// Model file from `triagekit train`.
     #[arg(long)]
     pub model: PathBuf,
-    /// Labelled tickets: CSV, or JSON Lines (.jsonl / .ndjson).
-    #[arg(long)]
-    pub data: PathBuf,
-    /// Text column(s), comma-separated; joined with newlines as in training.
-    #[arg(long, value_delimiter = ',', required = true)]
-    pub text: Vec<String>,
-    /// Label column to evaluate (must be a model head); repeat for several.
-    #[arg(long = "label", required = true)]
-    pub label: Vec<String>,
+    /// Data, text and label columns (labels must be model heads).
+    #[command(flatten)]
+    pub input: super::DataArgs,
     /// Print exactly one JSON object instead of text tables.
     #[arg(long)]
     pub json: bool,
@@ -62,7 +56,7 @@ pub fn run(args: &EvalArgs) -> ExitCode {
 fn eval(args: &EvalArgs) -> Result<(), String> {
     let model = Model::load(&args.model).map_err(|e| e.to_string())?;
     let cap = usize::try_from(model.metadata().max_text_chars).unwrap_or(usize::MAX);
-    let data = load_labelled(&args.data, &args.text, &args.label, cap).map_err(|e| e.to_string())?;
+    let data = load_labelled(&args.input.data, &args.input.text, &args.input.label, cap).map_err(|e| e.to_string())?;
     let report = evaluate(&model, &data.texts, &data.heads).map_err(|e| e.to_string())?;
     if args.json {
         println!("{}", serde_json::to_string(&report).map_err(|e| e.to_string())?);
@@ -86,7 +80,7 @@ fn write_report(args: &EvalArgs, path: &Path, model: Model, data: &LabelledData,
         }
         None => None,
     };
-    let title = format!("triagekit evaluation: {} on {}", file_name(&args.model), file_name(&args.data));
+    let title = format!("triagekit evaluation: {} on {}", file_name(&args.model), file_name(&args.input.data));
     let input = ReportInput {
         rules: run.as_ref().map(|r| r.input(&data.heads)),
         target_precision: args.target_precision,
@@ -107,11 +101,11 @@ fn file_name(path: &Path) -> String {
 /// Tickets for the rule run. With `--text subject,body` rules see subject and body apart and the
 /// model reads the same joined text as in evaluation; otherwise the joined text is the body.
 fn report_tickets(args: &EvalArgs, data: &LabelledData) -> Result<Vec<Ticket>, String> {
-    let named = |i: usize, name: &str| args.text.get(i).is_some_and(|c| c.trim().eq_ignore_ascii_case(name));
-    if args.text.len() != 2 || !named(0, "subject") || !named(1, "body") {
+    let named = |i: usize, name: &str| args.input.text.get(i).is_some_and(|c| c.trim().eq_ignore_ascii_case(name));
+    if args.input.text.len() != 2 || !named(0, "subject") || !named(1, "body") {
         return Ok(tickets_from_texts(&data.texts));
     }
-    let parts = load_labelled(&args.data, &args.text[..1], &args.text[1..], usize::MAX).map_err(|e| e.to_string())?;
+    let parts = load_labelled(&args.input.data, &args.input.text[..1], &args.input.text[1..], usize::MAX).map_err(|e| e.to_string())?;
     let bodies: Vec<String> =
         parts.heads.first().map(|(_, b)| b.iter().map(|v| v.clone().unwrap_or_default()).collect()).unwrap_or_default();
     Ok(tickets_from_subject_body(&parts.texts, &bodies))

@@ -46,6 +46,20 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// Where labelled tickets come from; shared by `train` and `eval` so both read data alike.
+#[derive(clap::Args, Debug)]
+pub struct DataArgs {
+    /// Labelled tickets: CSV, or JSON Lines (.jsonl / .ndjson).
+    #[arg(long)]
+    pub data: std::path::PathBuf,
+    /// Text column(s), comma-separated (e.g. "Short description,Description"); joined with newlines.
+    #[arg(long, value_delimiter = ',', required = true)]
+    pub text: Vec<String>,
+    /// Label column; repeat for several heads (e.g. --label category --label priority).
+    #[arg(long = "label", required = true)]
+    pub label: Vec<String>,
+}
+
 /// Reads JSON Lines from `input`, yielding (1-based line number, line) and skipping blank lines.
 pub fn json_lines(input: impl BufRead) -> impl Iterator<Item = (usize, std::io::Result<String>)> {
     input

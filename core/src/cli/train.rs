@@ -12,19 +12,13 @@ use triagekit_model::{load_labelled, Algorithm, Model, TrainConfig, TrainProgres
 /// Arguments of `triagekit train`.
 #[derive(Args, Debug)]
 pub struct TrainArgs {
-    /// Labelled tickets: CSV, or JSON Lines (.jsonl / .ndjson).
-    #[arg(long)]
-    pub data: PathBuf,
-    /// Text column(s), comma-separated (e.g. "Short description,Description"); joined with newlines.
-    #[arg(long, value_delimiter = ',', required = true)]
-    pub text: Vec<String>,
-    /// Label column; repeat for several heads (e.g. --label category --label priority).
-    #[arg(long = "label", required = true)]
-    pub label: Vec<String>,
+    /// Data, text and label columns.
+    #[command(flatten)]
+    pub input: super::DataArgs,
     /// Where to write the model file.
     #[arg(long)]
     pub out: PathBuf,
-    /// Classifier: linear (SVM, default) or naive-bayes (comparison; linfa-bayes prints debug output).
+    /// Classifier: linear (SVM, default) or naive-bayes (linfa's multinomial NB, for comparison).
     #[arg(long, default_value = "linear", value_parser = parse_algorithm)]
     pub algorithm: Algorithm,
     /// Seed for the solver (same data + seed => identical weights).
@@ -54,8 +48,8 @@ pub fn run(args: &TrainArgs) -> ExitCode {
 }
 
 fn train(args: &TrainArgs) -> Result<(), String> {
-    let data = load_labelled(&args.data, &args.text, &args.label, args.max_text_chars).map_err(|e| e.to_string())?;
-    eprintln!("loaded {} rows from {}", data.rows, args.data.display());
+    let data = load_labelled(&args.input.data, &args.input.text, &args.input.label, args.max_text_chars).map_err(|e| e.to_string())?;
+    eprintln!("loaded {} rows from {}", data.rows, args.input.data.display());
     let config = TrainConfig {
         algorithm: args.algorithm,
         seed: args.seed,
