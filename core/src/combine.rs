@@ -28,7 +28,6 @@ pub(crate) fn combine(snapshot: &Snapshot, ticket: &Ticket, commit: bool) -> Res
             rules_version: snapshot.rules.version().to_string(),
             model_version: snapshot.model.as_ref().map(|m| m.version().to_string()),
             roster_version: snapshot.roster.version().to_string(),
-            model: prediction.as_ref().map(model_trace).unwrap_or_default(),
             stopped_by: outcome.stopped_by.clone(),
             ..Trace::default()
         },
@@ -72,6 +71,7 @@ pub(crate) fn combine(snapshot: &Snapshot, ticket: &Ticket, commit: bool) -> Res
         decision.trace.assignment.explanation = "no group chosen: no rule set one and no default group".into();
     }
     decision.trace.rules = outcome.trace;
+    decision.trace.model = prediction.map(model_trace).unwrap_or_default();
     Ok(decision)
 }
 
@@ -150,15 +150,16 @@ fn model_view(snapshot: &Snapshot, prediction: Option<&Prediction>) -> ModelView
     }
 }
 
-fn model_trace(prediction: &Prediction) -> Vec<ModelTrace> {
+/// Moves the prediction into the trace: its strings are not needed anywhere else by now.
+fn model_trace(prediction: Prediction) -> Vec<ModelTrace> {
     prediction
         .heads
-        .iter()
+        .into_iter()
         .map(|h| ModelTrace {
-            head: h.head.clone(),
-            label: h.label.clone(),
+            head: h.head,
+            label: h.label,
             confidence: f64::from(h.confidence),
-            top: h.top.iter().map(|(l, s)| (l.clone(), f64::from(*s))).collect(),
+            top: h.top.into_iter().map(|(l, s)| (l, f64::from(s))).collect(),
         })
         .collect()
 }

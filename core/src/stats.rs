@@ -109,10 +109,10 @@ impl RuleCounters {
         // Traces come back in rule order, so the index matches unless a rule was skipped by stop.
         let base = shard() * self.stride;
         for (i, rule) in trace.iter().enumerate() {
-            let index = if self.names.get(i) == Some(&rule.rule) {
+            let index = if self.names.get(i).is_some_and(|n| *n == rule.rule) {
                 Some(i)
             } else {
-                self.names.iter().position(|n| n == &rule.rule)
+                self.names.iter().position(|n| *n == rule.rule)
             };
             if let Some(index) = index {
                 if rule.matched {

@@ -263,15 +263,25 @@ impl Model {
             }
         }
         out.clear();
-        let mut norms = [0f32; 2];
+        // Two running sums in registers; indexing a `[f32; 2]` by block made every add wait
+        // for the previous one through memory.
+        let (mut word_n2, mut char_n2) = (0f32, 0f32);
         for &col in &s.touched {
             let c = col as usize;
             let v = sublinear_tf(s.tf[c]) * self.payload.idf[c];
             s.tf[c] = 0;
-            norms[usize::from(col >= self.n_word_cols)] += v * v;
+            // Start fetching this column's weight rows now; the kernel then finds them cached.
+            for head in &self.payload.heads {
+                let stride = head.stride as usize;
+                prefetch_index(&head.q, c * stride);
+                prefetch_index(&head.q, c * stride + stride - 1);
+            }
+            let is_char = f32::from(u8::from(col >= self.n_word_cols));
+            char_n2 += v * v * is_char;
+            word_n2 += v * v * (1.0 - is_char);
             out.push((col, v));
         }
-        let inv = norms.map(|n2| if n2 > 0.0 { 1.0 / n2.sqrt() } else { 0.0 });
+        let inv = [word_n2, char_n2].map(|n2| if n2 > 0.0 { 1.0 / n2.sqrt() } else { 0.0 });
         for e in out.iter_mut() {
             e.1 *= inv[usize::from(e.0 >= self.n_word_cols)];
         }
@@ -285,21 +295,7 @@ impl Model {
         scores.clear();
         scores.extend_from_slice(&head.bias);
         scores.resize(stride, 0.0);
-        let q = head.q.as_slice();
-        for (i, &(col, val)) in vec.iter().enumerate() {
-            // Rows are scattered over megabytes: fetch a few ahead to overlap the misses.
-            if let Some(&(ahead, _)) = vec.get(i + 4) {
-                let start = ahead as usize * stride;
-                prefetch_index(q, start);
-                prefetch_index(q, start + stride - 1);
-            }
-            let col = col as usize;
-            let s = head.scales[col] * val;
-            let row = &q[col * stride..col * stride + stride];
-            for (a, qs) in scores.chunks_exact_mut(16).zip(row.chunks_exact(16)) {
-                axpy_i8x16(a, qs, s);
-            }
-        }
+        crate::kernel::accumulate_rows(scores, &head.q, &head.scales, vec);
         scores.truncate(k);
     }
 
@@ -313,13 +309,29 @@ impl Model {
         let n = probs.len();
         let k = k.max(1).min(n);
         s.order.clear();
-        s.order.extend(0..n as u32);
         let by_prob = |a: &u32, b: &u32| probs[*b as usize].total_cmp(&probs[*a as usize]).then(a.cmp(b));
-        if k < n {
-            s.order.select_nth_unstable_by(k - 1, by_prob);
-            s.order.truncate(k);
+        if k <= 16 {
+            // The usual top 1-5: one pass keeping a short sorted list beats select + sort.
+            for c in 0..n as u32 {
+                if s.order.len() == k && s.order.last().is_some_and(|last| by_prob(&c, last).is_gt()) {
+                    continue;
+                }
+                let pos = s.order.partition_point(|o| by_prob(o, &c).is_lt());
+                if pos < k {
+                    if s.order.len() == k {
+                        s.order.pop();
+                    }
+                    s.order.insert(pos, c);
+                }
+            }
+        } else {
+            s.order.extend(0..n as u32);
+            if k < n {
+                s.order.select_nth_unstable_by(k - 1, by_prob);
+                s.order.truncate(k);
+            }
+            s.order.sort_unstable_by(by_prob);
         }
-        s.order.sort_unstable_by(by_prob);
         let top: Vec<(String, f32)> = s.order.iter().map(|&c| (head.classes[c as usize].clone(), probs[c as usize])).collect();
         let (label, confidence) = top.first().cloned().unwrap_or_default();
         HeadPrediction { head: head.name.clone(), label, confidence, top }
@@ -365,45 +377,6 @@ impl Model {
     pub fn load(path: &Path) -> Result<Model, ModelError> {
         let bytes = format::read_file(path)?;
         Model::from_bytes(&bytes)
-    }
-}
-
-/// `acc[j] += (q[j] as i8) * s` for 16 lanes. LLVM does not vectorise the i8 -> f32
-/// widening well for baseline x86-64 (SSE2, no `pmovsx`), and this loop is most of a
-/// prediction, so it is spelled out with SSE2 intrinsics there.
-#[inline(always)]
-fn axpy_i8x16(acc: &mut [f32], q: &[u8], s: f32) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        use std::arch::x86_64::*;
-        if acc.len() == 16 && q.len() == 16 {
-            // SAFETY: SSE2 is part of the x86-64 baseline; both slices hold exactly 16
-            // elements (checked above), and unaligned loads/stores are used throughout.
-            unsafe {
-                let v = _mm_loadu_si128(q.as_ptr() as *const __m128i);
-                let sign8 = _mm_cmplt_epi8(v, _mm_setzero_si128());
-                let lo16 = _mm_unpacklo_epi8(v, sign8);
-                let hi16 = _mm_unpackhi_epi8(v, sign8);
-                let slo = _mm_srai_epi16(lo16, 15);
-                let shi = _mm_srai_epi16(hi16, 15);
-                let sv = _mm_set1_ps(s);
-                let lanes = [
-                    _mm_cvtepi32_ps(_mm_unpacklo_epi16(lo16, slo)),
-                    _mm_cvtepi32_ps(_mm_unpackhi_epi16(lo16, slo)),
-                    _mm_cvtepi32_ps(_mm_unpacklo_epi16(hi16, shi)),
-                    _mm_cvtepi32_ps(_mm_unpackhi_epi16(hi16, shi)),
-                ];
-                let p = acc.as_mut_ptr();
-                for (i, l) in lanes.into_iter().enumerate() {
-                    let a = p.add(4 * i);
-                    _mm_storeu_ps(a, _mm_add_ps(_mm_loadu_ps(a), _mm_mul_ps(l, sv)));
-                }
-            }
-            return;
-        }
-    }
-    for (a, &w) in acc.iter_mut().zip(q) {
-        *a += (w as i8) as f32 * s;
     }
 }
 

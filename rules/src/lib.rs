@@ -29,6 +29,8 @@ pub use helpers::priority_matrix;
 pub use outcome::{ActionRecord, RuleTrace, RulesOutcome};
 pub use sandbox::cached_rulesets_on_this_thread;
 pub use view::{HeadView, ModelView, TicketView};
+/// The inline short-string type of rule names and action records.
+pub use compact_str::CompactString;
 
 /// Limits and behaviour of a rule set.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -1,5 +1,6 @@
 //! What rules decide about a ticket, plus the per-rule trace.
 
+use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
 /// The combined decision of all rules that ran for one ticket.
@@ -34,8 +35,8 @@ pub struct RulesOutcome {
 /// What one rule did for one ticket.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RuleTrace {
-    /// Rule name.
-    pub rule: String,
+    /// Rule name (inline up to 24 bytes: a decision's trace names every rule).
+    pub rule: CompactString,
     /// Whether the `when` condition was true (rules without `when` always match).
     pub matched: bool,
     /// Actions the rule took, in order.
@@ -51,13 +52,13 @@ pub struct RuleTrace {
 pub struct ActionRecord {
     /// Outcome field: `category`, `priority`, `group`, `agent`, `strategy`, `tag`,
     /// `required_skill`, `preferred_skill`, `needs_review` or `stop`.
-    pub field: String,
+    pub field: CompactString,
     /// The value set (the review reason for `needs_review`, empty for `stop`).
-    pub value: String,
+    pub value: CompactString,
 }
 
 impl RuleTrace {
     pub(crate) fn new(rule: &str) -> Self {
-        RuleTrace { rule: rule.to_owned(), matched: false, actions: Vec::new(), error: None, output: Vec::new() }
+        RuleTrace { rule: CompactString::new(rule), matched: false, actions: Vec::new(), error: None, output: Vec::new() }
     }
 }
