@@ -12,6 +12,7 @@ pub mod error;
 pub mod eval;
 pub mod features;
 pub mod format;
+mod fused;
 mod kernel;
 pub mod model;
 pub mod remap;

@@ -10,7 +10,8 @@ use crate::calibrate::softmax_into;
 use crate::error::{FormatError, ModelError};
 use crate::features::{extract_keys, sublinear_tf, PipelineConfig, Scratch};
 use crate::format;
-use crate::remap::{prefetch_index, RemapTable};
+use crate::fused::FusedWeights;
+use crate::remap::RemapTable;
 
 /// Per-head training figures, stored in the model metadata.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -89,7 +90,9 @@ pub(crate) struct Payload {
 /// A trained, immutable model (`Send + Sync`; share it behind an `Arc`).
 #[derive(Debug, Clone)]
 pub struct Model {
+    /// Everything but the weight rows and scales, which live in `weights` while loaded.
     pub(crate) payload: Payload,
+    weights: FusedWeights,
     table: RemapTable,
     /// Columns below this index belong to the word block (keys are sorted by block).
     n_word_cols: u32,
@@ -147,12 +150,13 @@ impl Model {
         Ok(Model::assemble(payload, &bytes))
     }
 
-    fn assemble(payload: Payload, payload_bytes: &[u8]) -> Model {
+    fn assemble(mut payload: Payload, payload_bytes: &[u8]) -> Model {
+        let weights = FusedWeights::take_from(&mut payload.heads, payload.keys.len());
         let table = RemapTable::new(&payload.keys);
         let version = format!("{:016x}", xxhash_rust::xxh3::xxh3_64(payload_bytes));
         let word_limit = 1u32 << payload.pipeline.hash_bits;
         let n_word_cols = payload.keys.partition_point(|&k| k < word_limit) as u32;
-        Model { payload, table, n_word_cols, version }
+        Model { payload, weights, table, n_word_cols, version }
     }
 
     /// Head names, in model order.
@@ -187,10 +191,7 @@ impl Model {
     /// Raw decision values of one head, in `classes()` order.
     pub fn decision_function(&self, head: &str, text: &str) -> Result<Vec<f32>, ModelError> {
         let h = self.head_index(head)?;
-        Ok(self.with_vector(text, |m, v, s| {
-            m.scores_into(h, v, &mut s.scores);
-            s.scores.clone()
-        }))
+        Ok(self.with_vector(text, |m, v, s| m.head_scores(h, v, s).to_vec()))
     }
 
     /// Calibrated probabilities of one head, in `classes()` order.
@@ -198,17 +199,18 @@ impl Model {
         let h = self.head_index(head)?;
         let t = self.payload.heads[h].temperature;
         Ok(self.with_vector(text, |m, v, s| {
-            m.scores_into(h, v, &mut s.scores);
-            let mut p = vec![0f32; s.scores.len()];
-            softmax_into(&s.scores, t, &mut p);
+            let scores = m.head_scores(h, v, s);
+            let mut p = vec![0f32; scores.len()];
+            softmax_into(scores, t, &mut p);
             p
         }))
     }
 
     /// Predict every head for one text (features computed once), top `k` classes each.
     pub fn predict(&self, text: &str, k: usize) -> Prediction {
-        self.with_vector(text, |m, v, s| Prediction {
-            heads: (0..m.payload.heads.len()).map(|h| m.head_prediction(h, v, s, k)).collect(),
+        self.with_vector(text, |m, v, s| {
+            m.weights.scores_into(v, &mut s.scores);
+            Prediction { heads: (0..m.payload.heads.len()).map(|h| m.head_prediction(h, s, k)).collect() }
         })
     }
 
@@ -270,12 +272,8 @@ impl Model {
             let c = col as usize;
             let v = sublinear_tf(s.tf[c]) * self.payload.idf[c];
             s.tf[c] = 0;
-            // Start fetching this column's weight rows now; the kernel then finds them cached.
-            for head in &self.payload.heads {
-                let stride = head.stride as usize;
-                prefetch_index(&head.q, c * stride);
-                prefetch_index(&head.q, c * stride + stride - 1);
-            }
+            // Start fetching this column's weight row now; the kernel then finds it cached.
+            self.weights.prefetch(c);
             let is_char = f32::from(u8::from(col >= self.n_word_cols));
             char_n2 += v * v * is_char;
             word_n2 += v * v * (1.0 - is_char);
@@ -287,24 +285,22 @@ impl Model {
         }
     }
 
-    /// Decision values of head `h` for a sparse vector.
-    pub(crate) fn scores_into(&self, h: usize, vec: &[(u32, f32)], scores: &mut Vec<f32>) {
-        let head = &self.payload.heads[h];
-        let k = head.classes.len();
-        let stride = head.stride as usize;
-        scores.clear();
-        scores.extend_from_slice(&head.bias);
-        scores.resize(stride, 0.0);
-        crate::kernel::accumulate_rows(scores, &head.q, &head.scales, vec);
-        scores.truncate(k);
+    /// Decision values of head `h` alone (all heads are scored; they share every row fetch).
+    fn head_scores<'s>(&self, h: usize, vec: &[(u32, f32)], s: &'s mut PredictScratch) -> &'s [f32] {
+        self.weights.scores_into(vec, &mut s.scores);
+        let at = self.weights.offset(h);
+        let k = self.payload.heads.get(h).map_or(0, |head| head.classes.len());
+        s.scores.get(at..at + k).unwrap_or_default()
     }
 
-    fn head_prediction(&self, h: usize, vec: &[(u32, f32)], s: &mut PredictScratch, k: usize) -> HeadPrediction {
+    /// Top-`k` of head `h` from the scores of all heads already in `s.scores`.
+    fn head_prediction(&self, h: usize, s: &mut PredictScratch, k: usize) -> HeadPrediction {
         let head = &self.payload.heads[h];
-        self.scores_into(h, vec, &mut s.scores);
+        let at = self.weights.offset(h);
+        let scores = s.scores.get(at..at + head.classes.len()).unwrap_or_default();
         s.probs.clear();
-        s.probs.resize(s.scores.len(), 0.0);
-        softmax_into(&s.scores, head.temperature, &mut s.probs);
+        s.probs.resize(scores.len(), 0.0);
+        softmax_into(scores, head.temperature, &mut s.probs);
         let probs = &s.probs;
         let n = probs.len();
         let k = k.max(1).min(n);
@@ -340,7 +336,9 @@ impl Model {
     /// Serialise to the versioned file format.
     pub fn to_bytes(&self) -> Vec<u8> {
         // Serialising plain structs into a Vec cannot fail; an empty payload would be rejected on load.
-        let payload = postcard::to_allocvec(&self.payload).unwrap_or_default();
+        let mut payload = self.payload.clone();
+        self.weights.restore_into(&mut payload.heads);
+        let payload = postcard::to_allocvec(&payload).unwrap_or_default();
         format::encode(&payload)
     }
 
