@@ -119,7 +119,7 @@ impl PyModel {
             })
         })?;
         let labels_of = |name: &str| -> Vec<String> {
-            predictions.iter().map(|p| p.head(name).map(|h| h.label.clone()).unwrap_or_default()).collect()
+            predictions.iter().map(|p| p.head(name).map(|h| h.label.to_string()).unwrap_or_default()).collect()
         };
         match head {
             Some(h) => Ok(PyList::new(py, labels_of(&h))?.into_any()),

@@ -1,5 +1,6 @@
 //! One ticket through model, rules and assignment, on a single snapshot.
 
+use compact_str::CompactString;
 use triagekit_model::{HeadPrediction, Prediction};
 use triagekit_rules::{HeadView, ModelView, RulesOutcome};
 
@@ -20,14 +21,14 @@ pub(crate) fn combine(snapshot: &Snapshot, ticket: &Ticket, commit: bool) -> Res
     let outcome = snapshot.rules.evaluate(&ticket.rule_view(), &model_view)?;
 
     let mut decision = Decision {
-        ticket_id: ticket.id.clone(),
+        ticket_id: CompactString::new(&ticket.id),
         tags: dedup(&outcome.tags),
         needs_review: outcome.needs_review,
         review_reason: outcome.review_reason.clone(),
         trace: Trace {
-            rules_version: snapshot.rules.version().to_string(),
-            model_version: snapshot.model.as_ref().map(|m| m.version().to_string()),
-            roster_version: snapshot.roster.version().to_string(),
+            rules_version: CompactString::new(snapshot.rules.version()),
+            model_version: snapshot.model.as_ref().map(|m| CompactString::new(m.version())),
+            roster_version: CompactString::new(snapshot.roster.version()),
             stopped_by: outcome.stopped_by.clone(),
             ..Trace::default()
         },
@@ -43,7 +44,7 @@ pub(crate) fn combine(snapshot: &Snapshot, ticket: &Ticket, commit: bool) -> Res
     decision.group = pick_field("group", &outcome, outcome.group.as_ref(), head(prediction.as_ref(), GROUP_HEAD), sources);
     if decision.group.is_none() {
         if let Some(default) = &snapshot.options.default_group {
-            decision.group = Some(default.clone());
+            decision.group = Some(CompactString::new(default));
             sources.insert("group".into(), "default".into());
         }
     }
@@ -88,7 +89,7 @@ fn apply_review_threshold(snapshot: &Snapshot, decision: &mut Decision, category
         "model confidence {:.2} for {:?} is below the threshold {:.2}",
         head.confidence, head.label, threshold
     ));
-    decision.group = Some(snapshot.options.review_queue.clone());
+    decision.group = Some(CompactString::new(&snapshot.options.review_queue));
     decision.trace.sources.insert("group".into(), "review".into());
 }
 
@@ -97,11 +98,11 @@ fn pick_field(
     outcome: &RulesOutcome,
     from_rules: Option<&String>,
     from_model: Option<&HeadPrediction>,
-    sources: &mut std::collections::BTreeMap<String, String>,
-) -> Option<String> {
+    sources: &mut std::collections::BTreeMap<CompactString, CompactString>,
+) -> Option<CompactString> {
     if let Some(value) = from_rules {
         sources.insert(field.into(), rule_source(field, outcome));
-        return Some(value.clone());
+        return Some(CompactString::new(value));
     }
     let head = from_model?;
     sources.insert(field.into(), "model".into());
@@ -109,13 +110,13 @@ fn pick_field(
 }
 
 /// Names the last rule that set `field`, since later rules override earlier ones.
-fn rule_source(field: &str, outcome: &RulesOutcome) -> String {
+fn rule_source(field: &str, outcome: &RulesOutcome) -> CompactString {
     outcome
         .trace
         .iter()
         .rev()
         .find(|rule| rule.actions.iter().any(|a| a.field == field))
-        .map(|rule| format!("rule:{}", rule.rule))
+        .map(|rule| compact_str::format_compact!("rule:{}", rule.rule))
         .unwrap_or_else(|| "rule".into())
 }
 
@@ -164,7 +165,13 @@ fn model_trace(prediction: Prediction) -> Vec<ModelTrace> {
         .collect()
 }
 
-fn dedup(tags: &[String]) -> Vec<String> {
-    let mut seen = std::collections::HashSet::new();
-    tags.iter().filter(|t| seen.insert(t.as_str())).cloned().collect()
+/// Tags in first-seen order without repeats (a handful per ticket: a linear scan beats hashing).
+fn dedup(tags: &[String]) -> Vec<CompactString> {
+    let mut out: Vec<CompactString> = Vec::with_capacity(tags.len());
+    for tag in tags {
+        if !out.iter().any(|t| t == tag) {
+            out.push(CompactString::new(tag));
+        }
+    }
+    out
 }

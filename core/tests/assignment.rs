@@ -36,7 +36,7 @@ fn three_agents(strategy: &str) -> Roster {
 }
 
 fn picks(roster: &Roster, req: &AssignRequest, n: usize) -> Vec<String> {
-    (0..n).map(|_| assign(roster, req).agent.unwrap_or_else(|| "-".into())).collect()
+    (0..n).map(|_| assign(roster, req).agent.map_or_else(|| "-".into(), String::from)).collect()
 }
 
 #[test]

@@ -92,10 +92,10 @@ struct Specs {
 /// Every field of `d` must agree with the versions its trace names.
 fn check(specs: &Specs, d: &Decision) -> Result<(), String> {
     let t = &d.trace;
-    let rules = specs.rules.get(&t.rules_version).ok_or_else(|| format!("unknown rules version {}", t.rules_version))?;
+    let rules = specs.rules.get(t.rules_version.as_str()).ok_or_else(|| format!("unknown rules version {}", t.rules_version))?;
     let mv = t.model_version.as_ref().ok_or("no model version")?;
-    let model = specs.models.get(mv).ok_or_else(|| format!("unknown model version {mv}"))?;
-    let roster = specs.rosters.get(&t.roster_version).ok_or_else(|| format!("unknown roster {}", t.roster_version))?;
+    let model = specs.models.get(mv.as_str()).ok_or_else(|| format!("unknown model version {mv}"))?;
+    let roster = specs.rosters.get(t.roster_version.as_str()).ok_or_else(|| format!("unknown roster {}", t.roster_version))?;
 
     let ran: Vec<&str> = t.rules.iter().map(|r| r.rule.as_str()).collect();
     if ran != [rules.rule] {
@@ -119,14 +119,14 @@ fn check(specs: &Specs, d: &Decision) -> Result<(), String> {
     if heads != model.heads.iter().map(String::as_str).collect::<Vec<_>>() {
         return Err(format!("model heads {heads:?} are not those of model {mv}"));
     }
-    if let Some(bad) = t.model.iter().flat_map(|h| h.top.iter().map(|(l, _)| l)).find(|l| !model.labels.contains(*l)) {
+    if let Some(bad) = t.model.iter().flat_map(|h| h.top.iter().map(|(l, _)| l)).find(|l| !model.labels.contains(l.as_str())) {
         return Err(format!("top label {bad} is not a label of model {mv}"));
     }
     let agent = d.agent.as_deref().ok_or("no agent")?;
     if !roster.agents.contains(agent) {
         return Err(format!("agent {agent} is not in roster {}", t.roster_version));
     }
-    if let Some(c) = t.assignment.candidates.iter().find(|c| !roster.agents.contains(&c.agent)) {
+    if let Some(c) = t.assignment.candidates.iter().find(|c| !roster.agents.contains(c.agent.as_str())) {
         return Err(format!("candidate {} is not in roster {}", c.agent, t.roster_version));
     }
     Ok(())
@@ -182,7 +182,7 @@ fn hot_reloads_under_load_never_tear_a_decision() {
                                     failures.lock().unwrap().push(format!("{e}\n{d:?}"));
                                 }
                                 let t = d.trace;
-                                let key = (t.rules_version, t.model_version.unwrap_or_default(), t.roster_version);
+                                let key = (t.rules_version.to_string(), t.model_version.unwrap_or_default().to_string(), t.roster_version.to_string());
                                 batch_versions.insert(key.clone());
                                 local.insert(key);
                             }

@@ -284,7 +284,7 @@ fn suggested_thresholds_reach_the_target_precision_through_the_engine() {
             continue;
         }
         let category = decision.category.clone().unwrap();
-        let entry = kept.entry(category.clone()).or_default();
+        let entry = kept.entry(category.to_string()).or_default();
         entry.0 += 1;
         entry.1 += u32::from(label.as_deref() == Some(category.as_str()));
     }

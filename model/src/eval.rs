@@ -97,7 +97,7 @@ pub fn evaluate(model: &Model, texts: &[String], heads: &[(String, Vec<Option<St
                 .head(name)
                 .map(|h| (h.label.clone(), h.confidence))
                 .unwrap_or_default();
-            examples.push(EvalExample { index: i, truth: truth.to_string(), predicted, confidence });
+            examples.push(EvalExample { index: i, truth: truth.to_string(), predicted: predicted.into(), confidence });
         }
         let n = all_labels.len();
         let mut matrix = vec![vec![0u64; n]; n];

@@ -21,6 +21,8 @@ pub mod svm;
 pub mod text;
 pub mod train;
 
+/// The inline short-string type of head names and labels in predictions.
+pub use compact_str::CompactString;
 pub use data::{load_labelled, load_labelled_from_bytes, LabelledData};
 pub use error::{FormatError, ModelError};
 pub use eval::{evaluate, ClassReport, Confusion, EvalExample, EvalReport, HeadReport};

@@ -4,6 +4,7 @@ use std::cell::RefCell;
 use std::path::Path;
 
 use rayon::prelude::*;
+use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
 use crate::calibrate::softmax_into;
@@ -103,13 +104,13 @@ pub struct Model {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct HeadPrediction {
     /// Head name.
-    pub head: String,
-    /// Most probable class.
-    pub label: String,
+    pub head: CompactString,
+    /// Most probable class (inline up to 24 bytes, so most predictions allocate no strings).
+    pub label: CompactString,
     /// Calibrated probability of `label`.
     pub confidence: f32,
     /// Top-k classes with probabilities, best first.
-    pub top: Vec<(String, f32)>,
+    pub top: Vec<(CompactString, f32)>,
 }
 
 /// Predictions of all heads for one text, in model head order.
@@ -328,9 +329,10 @@ impl Model {
             }
             s.order.sort_unstable_by(by_prob);
         }
-        let top: Vec<(String, f32)> = s.order.iter().map(|&c| (head.classes[c as usize].clone(), probs[c as usize])).collect();
+        let top: Vec<(CompactString, f32)> =
+            s.order.iter().map(|&c| (CompactString::new(&head.classes[c as usize]), probs[c as usize])).collect();
         let (label, confidence) = top.first().cloned().unwrap_or_default();
-        HeadPrediction { head: head.name.clone(), label, confidence, top }
+        HeadPrediction { head: CompactString::new(&head.name), label, confidence, top }
     }
 
     /// Serialise to the versioned file format.

@@ -4,6 +4,7 @@ use std::cell::Cell;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 
+use compact_str::CompactString;
 use rhai::{Array, Dynamic, Engine, ImmutableString, Map, INT};
 
 /// The ticket as rules see it; core fills it from its own ticket type.
@@ -46,13 +47,13 @@ pub struct ModelView {
 #[derive(Clone, Debug)]
 pub struct HeadView {
     /// Head name, e.g. "category" or "priority".
-    pub name: String,
+    pub name: CompactString,
     /// Best label.
-    pub label: String,
+    pub label: CompactString,
     /// Calibrated confidence of `label`, 0.0..=1.0.
     pub confidence: f64,
     /// Top labels with scores, best first.
-    pub top: Vec<(String, f64)>,
+    pub top: Vec<(CompactString, f64)>,
 }
 
 /// A borrowed view that can be read only while the `evaluate` call that made it runs.

@@ -4,6 +4,7 @@ use std::cmp::Reverse;
 use std::sync::atomic::Ordering;
 
 use jiff::Timestamp;
+use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
 use super::roster::{Agent, CapacityFull, Presence, Roster};
@@ -34,7 +35,7 @@ pub struct AssignRequest<'a> {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CandidateTrace {
     /// Agent id.
-    pub agent: String,
+    pub agent: CompactString,
     /// Whether the agent could have taken the ticket.
     pub eligible: bool,
     /// Why the agent was or was not picked, in words an admin reads.
@@ -45,11 +46,11 @@ pub struct CandidateTrace {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct AssignmentTrace {
     /// The group routed to.
-    pub group: String,
+    pub group: CompactString,
     /// The strategy used, if the group has agents.
     pub strategy: Option<Strategy>,
     /// The agent picked, if any.
-    pub agent: Option<String>,
+    pub agent: Option<CompactString>,
     /// Whether the agent's load was incremented.
     pub committed: bool,
     /// Every member of the group considered, in roster order.
@@ -96,7 +97,7 @@ struct Ranked<'r> {
 /// Assigns the ticket described by `request`; never fails: when nobody can take it the ticket
 /// stays in the group's queue and the trace says why.
 pub fn assign(roster: &Roster, request: &AssignRequest) -> AssignmentTrace {
-    let mut trace = AssignmentTrace { group: request.group.to_string(), ..AssignmentTrace::default() };
+    let mut trace = AssignmentTrace { group: CompactString::new(request.group), ..AssignmentTrace::default() };
     if let Some(agent_id) = request.agent {
         return assign_named(roster, request, agent_id, trace);
     }
@@ -124,7 +125,7 @@ pub fn assign(roster: &Roster, request: &AssignRequest) -> AssignmentTrace {
                 let (preferred, level_sum) = skill_score(agent, request);
                 ranked.push(Ranked { position, agent, spare, preferred, level_sum });
             }
-            Err(reason) => trace.candidates.push(CandidateTrace { agent: agent.id.clone(), eligible: false, reason }),
+            Err(reason) => trace.candidates.push(CandidateTrace { agent: CompactString::new(&agent.id), eligible: false, reason }),
         }
     }
     rank(&mut ranked, strategy, group.cursor.load(Ordering::Relaxed), group.members.len());
@@ -145,7 +146,7 @@ pub fn assign(roster: &Roster, request: &AssignRequest) -> AssignmentTrace {
                 Err(full) => (false, format!("filled by a concurrent assignment ({})", capacity_words(&full))),
             }
         };
-        trace.candidates.push(CandidateTrace { agent: candidate.agent.id.clone(), eligible, reason });
+        trace.candidates.push(CandidateTrace { agent: CompactString::new(&candidate.agent.id), eligible, reason });
     }
     // Keep the trace in roster order whatever the ranking, so admins can scan it.
     trace.candidates.sort_by_key(|c| roster.agent_index(&c.agent));
@@ -159,7 +160,7 @@ pub fn assign(roster: &Roster, request: &AssignRequest) -> AssignmentTrace {
                 group.cursor.store((candidate.position + 1) % group.members.len(), Ordering::Relaxed);
                 trace.committed = true;
             }
-            trace.agent = Some(candidate.agent.id.clone());
+            trace.agent = Some(CompactString::new(&candidate.agent.id));
             trace.explanation = format!("assigned to {} in {} by {strategy}", candidate.agent.id, request.group);
         }
         None => {
@@ -179,7 +180,7 @@ pub fn assign(roster: &Roster, request: &AssignRequest) -> AssignmentTrace {
 
 /// A rule named the agent: honour it, count the load if the agent is on the roster.
 fn assign_named(roster: &Roster, request: &AssignRequest, agent_id: &str, mut trace: AssignmentTrace) -> AssignmentTrace {
-    trace.agent = Some(agent_id.to_string());
+    trace.agent = Some(CompactString::new(agent_id));
     match roster.agent(agent_id) {
         Some(agent) => {
             let over = agent.spare(request.channel).err();

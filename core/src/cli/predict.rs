@@ -75,7 +75,7 @@ fn render(line: usize, id: Option<Value>, prediction: &Prediction, version: &str
     let mut heads = Map::new();
     for h in &prediction.heads {
         let top: Vec<Value> = h.top.iter().map(|(label, p)| json!({ "label": label, "probability": p })).collect();
-        heads.insert(h.head.clone(), json!({ "label": h.label, "confidence": h.confidence, "top": top }));
+        heads.insert(h.head.to_string(), json!({ "label": h.label, "confidence": h.confidence, "top": top }));
     }
     let mut out = Map::new();
     out.insert("line".into(), json!(line));

@@ -315,7 +315,7 @@ fn compare(input: &RulesInput<'_>) -> Vec<FieldComparison> {
                 .trace
                 .sources
                 .get(field)
-                .map_or("none", String::as_str);
+                .map_or("none", compact_str::CompactString::as_str);
             let counts = cmp.by_source.entry(source.to_string()).or_default();
             counts.tickets += 1;
             counts.correct += u64::from(right);
