@@ -96,13 +96,13 @@ fn apply_review_threshold(snapshot: &Snapshot, decision: &mut Decision, category
 fn pick_field(
     field: &str,
     outcome: &RulesOutcome,
-    from_rules: Option<&String>,
+    from_rules: Option<&CompactString>,
     from_model: Option<&HeadPrediction>,
     sources: &mut std::collections::BTreeMap<CompactString, CompactString>,
 ) -> Option<CompactString> {
     if let Some(value) = from_rules {
         sources.insert(field.into(), rule_source(field, outcome));
-        return Some(CompactString::new(value));
+        return Some(value.clone());
     }
     let head = from_model?;
     sources.insert(field.into(), "model".into());
@@ -166,11 +166,11 @@ fn model_trace(prediction: Prediction) -> Vec<ModelTrace> {
 }
 
 /// Tags in first-seen order without repeats (a handful per ticket: a linear scan beats hashing).
-fn dedup(tags: &[String]) -> Vec<CompactString> {
+fn dedup(tags: &[CompactString]) -> Vec<CompactString> {
     let mut out: Vec<CompactString> = Vec::with_capacity(tags.len());
     for tag in tags {
         if !out.iter().any(|t| t == tag) {
-            out.push(CompactString::new(tag));
+            out.push(tag.clone());
         }
     }
     out

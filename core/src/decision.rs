@@ -62,7 +62,7 @@ pub struct Trace {
     /// Every rule evaluated, in order.
     pub rules: Vec<triagekit_rules::RuleTrace>,
     /// The rule that stopped processing, if any.
-    pub stopped_by: Option<String>,
+    pub stopped_by: Option<CompactString>,
     /// Where each decided field came from: `rule:<name>`, `model`, `default` or `review`.
     pub sources: BTreeMap<CompactString, CompactString>,
     /// Candidates considered and the pick.

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use serde_json::json;
+use triagekit::rules::CompactString;
 use triagekit::assign::{assign, AssignRequest, Presence, Roster, Strategy};
 
 const MONDAY_MORNING_UTC: &str = "2026-11-23T10:00:00Z";
@@ -97,8 +98,8 @@ fn skills_based_requires_every_mandatory_skill_and_ranks_preferred() {
             {"id": "junior", "groups": ["sec"], "capacity": 5, "skills": {"phishing": 1, "forensics": 1}}
         ]
     }));
-    let required = vec!["phishing".to_string()];
-    let preferred = vec!["forensics".to_string()];
+    let required: Vec<CompactString> = vec!["phishing".into()];
+    let preferred: Vec<CompactString> = vec!["forensics".into()];
     let mut req = request("sec");
     req.required_skills = &required;
     req.preferred_skills = &preferred;
@@ -107,7 +108,7 @@ fn skills_based_requires_every_mandatory_skill_and_ranks_preferred() {
     // expert and junior both match the preferred skill; expert's levels are higher.
     assert_eq!(trace.agent.as_deref(), Some("expert"));
 
-    let impossible = vec!["phishing".to_string(), "kernel".to_string()];
+    let impossible: Vec<CompactString> = vec!["phishing".into(), "kernel".into()];
     req.required_skills = &impossible;
     let trace = assign(&r, &req);
     assert_eq!(trace.agent, None);

@@ -47,7 +47,7 @@ pub fn model_view() -> ModelView {
         name: name.into(),
         label: top[0].0.into(),
         confidence: top[0].1,
-        top: top.iter().map(|(l, s)| (l.to_string(), *s)).collect(),
+        top: top.iter().map(|(l, s)| ((*l).into(), *s)).collect(),
     };
     ModelView {
         loaded: true,

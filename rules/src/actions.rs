@@ -1,5 +1,6 @@
 //! Actions rules take: `set_*`, tags, skills, review and `stop()`.
 
+use compact_str::CompactString;
 use rhai::{Array, Dynamic, Engine, EvalAltResult, FuncRegistration, ImmutableString, Position};
 
 use crate::outcome::RulesOutcome;
@@ -33,17 +34,17 @@ fn non_empty<'a>(what: &str, v: &'a str) -> Result<&'a str, Box<EvalAltResult>> 
 /// An action applied to the evaluation state with one string argument.
 pub(crate) type ActFn = fn(&mut EvalState, &str) -> Res;
 
-fn set(s: &mut EvalState, field: &'static str, value: &str, slot: fn(&mut RulesOutcome) -> &mut Option<String>) -> Res {
+fn set(s: &mut EvalState, field: &'static str, value: &str, slot: fn(&mut RulesOutcome) -> &mut Option<CompactString>) -> Res {
     let value = non_empty(field, value)?;
-    s.act(field, value, |o| *slot(o) = Some(value.to_owned()))
+    s.act(field, value, |o| *slot(o) = Some(CompactString::new(value)))
 }
 
-fn push_unique(s: &mut EvalState, field: &'static str, value: &str, list: fn(&mut RulesOutcome) -> &mut Vec<String>) -> Res {
+fn push_unique(s: &mut EvalState, field: &'static str, value: &str, list: fn(&mut RulesOutcome) -> &mut Vec<CompactString>) -> Res {
     let value = non_empty(field, value)?;
     s.act(field, value, |o| {
         let l = list(o);
         if !l.iter().any(|x| x == value) {
-            l.push(value.to_owned());
+            l.push(CompactString::new(value));
         }
     })
 }

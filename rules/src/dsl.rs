@@ -196,11 +196,11 @@ fn end_rule(s: &mut EvalState, end: End, name: &str, stop_flag: bool, strict: bo
             Ok(Dynamic::UNIT)
         }
         End::Stop => {
-            s.outcome.stopped_by = Some(name.to_owned());
+            s.outcome.stopped_by = Some(name.into());
             Err(abort(StopSignal))
         }
         End::Done if stop_flag && matched => {
-            s.outcome.stopped_by = Some(name.to_owned());
+            s.outcome.stopped_by = Some(name.into());
             Err(abort(StopSignal))
         }
         End::Done => Ok(Dynamic::UNIT),

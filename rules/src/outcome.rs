@@ -7,27 +7,27 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct RulesOutcome {
     /// Category set by `set_category`; the last rule to set it wins.
-    pub category: Option<String>,
+    pub category: Option<CompactString>,
     /// Priority `P1`..`P5` set by `set_priority`.
-    pub priority: Option<String>,
+    pub priority: Option<CompactString>,
     /// Group set by `set_group`.
-    pub group: Option<String>,
+    pub group: Option<CompactString>,
     /// Agent set by `set_agent`.
-    pub agent: Option<String>,
+    pub agent: Option<CompactString>,
     /// Assignment strategy set by `set_strategy`.
-    pub strategy: Option<String>,
+    pub strategy: Option<CompactString>,
     /// Tags added by `add_tag`/`add_tags`, in first-added order, without duplicates.
-    pub tags: Vec<String>,
+    pub tags: Vec<CompactString>,
     /// Skills an agent must have (`require_skill`).
-    pub required_skills: Vec<String>,
+    pub required_skills: Vec<CompactString>,
     /// Skills that rank agents higher (`prefer_skill`).
-    pub preferred_skills: Vec<String>,
+    pub preferred_skills: Vec<CompactString>,
     /// Set by `needs_review`.
     pub needs_review: bool,
     /// Reasons given to `needs_review`, joined with "; ".
     pub review_reason: Option<String>,
     /// Name of the rule that stopped processing, if any.
-    pub stopped_by: Option<String>,
+    pub stopped_by: Option<CompactString>,
     /// One entry per rule that ran, in order.
     pub trace: Vec<RuleTrace>,
 }

@@ -20,7 +20,7 @@ fn helpdesk_outage_stops_and_routes_to_network_ops() {
     assert_eq!(o.group.as_deref(), Some("network-ops"));
     assert_eq!(o.category.as_deref(), Some("outage"));
     assert_eq!(o.stopped_by.as_deref(), Some("Outage is P1"));
-    assert!(o.tags.contains(&"phone".to_string()));
+    assert!(o.tags.contains(&"phone".into()));
     assert!(o.trace.iter().all(|t| t.rule != "German language"));
 }
 

@@ -4,7 +4,7 @@ use common::*;
 use triagekit_rules::{priority_matrix, TicketView};
 
 fn tags(src: &str, t: &TicketView) -> Vec<String> {
-    eval(src, t).tags
+    eval(src, t).tags.into_iter().map(String::from).collect()
 }
 
 #[test]

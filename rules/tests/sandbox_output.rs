@@ -36,6 +36,6 @@ fn oversized_values_and_action_floods_are_rule_errors() {
     assert!(out.trace[0].error.as_deref().unwrap().contains("limit is 256"), "{:?}", out.trace[0].error);
     assert!(out.trace[1].error.as_deref().unwrap().contains("at most 64 actions"), "{:?}", out.trace[1].error);
     assert_eq!(out.trace[1].actions.len(), 64);
-    assert!(out.tags.contains(&"ok".to_string()));
+    assert!(out.tags.contains(&"ok".into()));
     assert!(!out.tags.iter().any(|t| t.len() > 256));
 }

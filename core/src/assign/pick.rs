@@ -20,9 +20,9 @@ pub struct AssignRequest<'a> {
     /// The moment to check working hours against (ticket creation, or now).
     pub at: Timestamp,
     /// Skills every candidate must have (from rules).
-    pub required_skills: &'a [String],
+    pub required_skills: &'a [CompactString],
     /// Skills that rank candidates higher (from rules).
-    pub preferred_skills: &'a [String],
+    pub preferred_skills: &'a [CompactString],
     /// A rule's override of the group's strategy.
     pub strategy: Option<Strategy>,
     /// A rule's explicit agent; bypasses the strategy.
@@ -221,8 +221,8 @@ fn check_eligible(agent: &Agent, request: &AssignRequest, counts: &mut Ineligibl
     let missing: Vec<&str> = request
         .required_skills
         .iter()
-        .filter(|s| !agent.skills.contains_key(&s.to_ascii_lowercase()))
-        .map(String::as_str)
+        .filter(|s| skill_level(agent, s).is_none())
+        .map(CompactString::as_str)
         .collect();
     if !missing.is_empty() {
         counts.missing_skills += 1;
@@ -235,10 +235,20 @@ fn check_eligible(agent: &Agent, request: &AssignRequest, counts: &mut Ineligibl
 }
 
 fn skill_score(agent: &Agent, request: &AssignRequest) -> (usize, u32) {
-    let level = |s: &String| agent.skills.get(&s.to_ascii_lowercase()).copied();
+    let level = |s: &CompactString| skill_level(agent, s);
     let preferred = request.preferred_skills.iter().filter(|s| level(s).is_some()).count();
     let level_sum = request.required_skills.iter().chain(request.preferred_skills).filter_map(level).sum();
     (preferred, level_sum)
+}
+
+/// The agent's level in `skill`, case-insensitively (roster skills are stored lower-case; most
+/// rule skills already are, so the lower-case copy is made only when needed).
+fn skill_level(agent: &Agent, skill: &str) -> Option<u32> {
+    if skill.bytes().any(|b| b.is_ascii_uppercase()) {
+        agent.skills.get(skill.to_ascii_lowercase().as_str()).copied()
+    } else {
+        agent.skills.get(skill).copied()
+    }
 }
 
 fn rank(ranked: &mut [Ranked], strategy: Strategy, cursor: usize, members: usize) {

@@ -20,12 +20,22 @@ pub enum Strategy {
 impl Strategy {
     /// Parses the roster/rule spelling (`round-robin`, `least-loaded`, `skills-based`, `manual`).
     pub fn parse(text: &str) -> Option<Strategy> {
-        match text.trim().to_ascii_lowercase().replace('_', "-").as_str() {
-            "round-robin" => Some(Strategy::RoundRobin),
-            "least-loaded" => Some(Strategy::LeastLoaded),
-            "skills-based" | "skills" => Some(Strategy::SkillsBased),
-            "manual" | "queue" | "queue-only" => Some(Strategy::Manual),
-            _ => None,
+        // Compared in place: rules may name a strategy on every ticket.
+        let text = text.trim();
+        let is = |name: &str| {
+            text.len() == name.len()
+                && text.bytes().zip(name.bytes()).all(|(a, b)| a.to_ascii_lowercase() == b || (a == b'_' && b == b'-'))
+        };
+        if is("round-robin") {
+            Some(Strategy::RoundRobin)
+        } else if is("least-loaded") {
+            Some(Strategy::LeastLoaded)
+        } else if is("skills-based") || is("skills") {
+            Some(Strategy::SkillsBased)
+        } else if is("manual") || is("queue") || is("queue-only") {
+            Some(Strategy::Manual)
+        } else {
+            None
         }
     }
 
@@ -43,5 +53,23 @@ impl Strategy {
 impl std::fmt::Display for Strategy {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Strategy;
+
+    #[test]
+    fn parse_ignores_case_underscores_and_padding() {
+        assert_eq!(Strategy::parse(" Least_Loaded "), Some(Strategy::LeastLoaded));
+        assert_eq!(Strategy::parse("ROUND-ROBIN"), Some(Strategy::RoundRobin));
+        assert_eq!(Strategy::parse("skills"), Some(Strategy::SkillsBased));
+        assert_eq!(Strategy::parse("queue_only"), Some(Strategy::Manual));
+        assert_eq!(Strategy::parse("least-loadedx"), None);
+        assert_eq!(Strategy::parse("round robin"), None);
+        for s in [Strategy::RoundRobin, Strategy::LeastLoaded, Strategy::SkillsBased, Strategy::Manual] {
+            assert_eq!(Strategy::parse(s.as_str()), Some(s));
+        }
     }
 }
