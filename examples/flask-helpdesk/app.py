@@ -113,6 +113,12 @@ def engine() -> triagekit.Engine:
     return current_app.extensions["triagekit"]
 
 
+# One writer at a time inside this process. SQLite allows one writer anyway; letting 8 threads
+# race for it makes the losers sleep in SQLite's busy handler (back-off steps up to 100 ms), which
+# showed up as 1 s worst-case writes in the load plan. Readers never take this lock (WAL).
+_WRITE_LOCK = threading.Lock()
+
+
 def _connect(path):
     # WAL lets readers run while one writer commits; the timeout waits out short write locks
     # instead of failing requests under concurrency.
@@ -241,13 +247,15 @@ def _register_routes(app):
             return _triage_error(err)
         trace = decision.pop("trace", {})
         channel = ticket.get("channel") if isinstance(ticket.get("channel"), str) else None
+        values = (decision["ticket_id"], decision["group"], decision["agent"], channel,
+                  json.dumps(ticket), json.dumps(decision), json.dumps(trace), time.time())
         try:
-            cur = db().execute(
-                "INSERT INTO tickets (external_id, grp, agent, channel, ticket, decision, trace, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (decision["ticket_id"], decision["group"], decision["agent"], channel,
-                 json.dumps(ticket), json.dumps(decision), json.dumps(trace), time.time()),
-            )
+            with _WRITE_LOCK:
+                cur = db().execute(
+                    "INSERT INTO tickets (external_id, grp, agent, channel, ticket, decision, trace, created_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    values,
+                )
         except Exception:
             # The engine already counted the ticket against the agent: give the capacity back.
             if decision["agent"]:
@@ -285,10 +293,11 @@ def _register_routes(app):
         conn = db()
         # The conditional UPDATE is the lock: of two concurrent closes only one changes the row,
         # so capacity is freed exactly once.
-        cur = conn.execute(
-            "UPDATE tickets SET status = 'closed', closed_at = ? WHERE id = ? AND status = 'open'",
-            (time.time(), ticket_id),
-        )
+        with _WRITE_LOCK:
+            cur = conn.execute(
+                "UPDATE tickets SET status = 'closed', closed_at = ? WHERE id = ? AND status = 'open'",
+                (time.time(), ticket_id),
+            )
         row = conn.execute("SELECT * FROM tickets WHERE id = ?", (ticket_id,)).fetchone()
         if row is None:
             return _error(404, f"no ticket {ticket_id}")
