@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use triagekit::assign::Roster;
 use triagekit::model::{load_labelled, Model, TrainConfig};
-use triagekit::rules::{RuleOptions, RuleSet};
+use triagekit::rules::{HeadView, ModelView, RuleOptions, RuleSet, TicketView};
 use triagekit::{Engine, EngineOptions, Ticket};
 
 /// The workspace root, so benches find `fixtures/` whatever directory cargo runs them from.
@@ -35,6 +35,47 @@ pub fn fixture_engine(model: Option<Arc<Model>>) -> Engine {
     let roster = Roster::load(&root.join("fixtures/agents.json")).unwrap_or_else(|e| panic!("roster: {e}"));
     let options = EngineOptions { commit: false, review_threshold: 0.3, ..EngineOptions::default() };
     Engine::new(rules, model, Some(roster), options).unwrap_or_else(|e| panic!("engine: {e}"))
+}
+
+/// The 30-rule bench set with one realistic billing ticket and a loaded model view: the inputs of
+/// the `rules` bench and of the `bench30_count` example (instruction counting).
+pub fn bench30_inputs() -> (RuleSet, TicketView, ModelView) {
+    let path = workspace_root().join("fixtures/rules/bench30.rhai");
+    let rules = RuleSet::load(&path, RuleOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+    let mut fields = serde_json::Map::new();
+    fields.insert("language".into(), "de".into());
+    fields.insert("plan".into(), "enterprise".into());
+    let ticket = TicketView {
+        id: "T-10442".into(),
+        subject: "Charged twice for my last order".into(),
+        body: "Hello, I was charged twice for order ORD-123456 on my credit card yesterday. \
+               Please refund the duplicate payment. My account is under this email address. Thanks, Jana"
+            .into(),
+        requester: "jana.schmidt@example.org".into(),
+        channel: "email".into(),
+        created_at: "2026-11-18T10:15:00Z".parse().ok(),
+        impact: Some(3),
+        urgency: Some(2),
+        tags: vec!["web-form".into()],
+        fields,
+    };
+    let model = ModelView {
+        loaded: true,
+        version: "m-2026-11".into(),
+        heads: vec![
+            HeadView {
+                name: "category".into(),
+                label: "billing".into(),
+                confidence: 0.82,
+                top: vec![("billing".into(), 0.82), ("cards".into(), 0.11), ("access".into(), 0.03)],
+            },
+            HeadView { name: "priority".into(), label: "P3".into(), confidence: 0.55, top: vec![("P3".into(), 0.55)] },
+        ],
+    };
+    // Every rule must run cleanly, or the benches would time error paths.
+    let first = rules.evaluate(&ticket, &model).map_err(|e| e.to_string());
+    assert!(first.as_ref().is_ok_and(|o| o.trace.iter().all(|t| t.error.is_none())), "{first:#?}");
+    (rules, ticket, model)
 }
 
 const SUBJECTS: [&str; 8] = [
