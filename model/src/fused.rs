@@ -80,13 +80,6 @@ impl FusedWeights {
     pub(crate) fn offset(&self, h: usize) -> usize {
         self.heads.get(h).map_or(0, |p| p.offset)
     }
-
-    /// Hint the CPU to fetch the row of `col` (features are known before scoring starts).
-    #[inline]
-    pub(crate) fn prefetch(&self, col: usize) {
-        crate::remap::prefetch_index(&self.q, col * self.row_len);
-        crate::remap::prefetch_index(&self.q, col * self.row_len + self.row_len - 1);
-    }
 }
 
 /// Models rarely have more than a handful of heads: keep their segment list on the stack.

@@ -273,8 +273,6 @@ impl Model {
             let c = col as usize;
             let v = sublinear_tf(s.tf[c]) * self.payload.idf[c];
             s.tf[c] = 0;
-            // Start fetching this column's weight row now; the kernel then finds it cached.
-            self.weights.prefetch(c);
             let is_char = f32::from(u8::from(col >= self.n_word_cols));
             char_n2 += v * v * is_char;
             word_n2 += v * v * (1.0 - is_char);
