@@ -36,7 +36,9 @@ impl FusedWeights {
             parts.push(HeadPart { offset: row_len, stride, scales: std::mem::take(&mut h.scales), bias: h.bias.clone() });
             row_len += stride;
         }
-        let q = if let [only] = heads {
+        let q = if row_len == 0 {
+            Vec::new() // no heads: `validate` rejects such models before they get here
+        } else if let [only] = heads {
             std::mem::take(&mut only.q)
         } else {
             let mut q = vec![0u8; d * row_len];
