@@ -4,7 +4,6 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::Arc;
 
 use serde_json::Value;
@@ -13,26 +12,8 @@ use triagekit::report::{build_report, run_rules, tickets_from_texts, ReportInput
 use triagekit::rules::{RuleOptions, RuleSet};
 use triagekit::{Engine, EngineOptions};
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
-
-fn triagekit(args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_triagekit"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
+mod common;
+use common::{root, triagekit};
 
 fn train(dir: &Path, labels: &[&str]) -> PathBuf {
     let model = dir.join("model.tkm");

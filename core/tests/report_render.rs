@@ -9,25 +9,8 @@ use std::process::{Command, Output};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
-
-fn triagekit(args: &[&str]) {
-    let out = Command::new(env!("CARGO_BIN_EXE_triagekit"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
+mod common;
+use common::{root, triagekit};
 
 /// Headless Chromium with networking, sync and first-run extras off, in a throwaway profile.
 fn chromium(extra: &[&str], page: &Path) -> Output {

@@ -47,9 +47,6 @@ pub fn load_labelled(
     label_columns: &[String],
     max_text_chars: usize,
 ) -> Result<LabelledData, ModelError> {
-    if text_columns.is_empty() {
-        return Err(ModelError::InvalidInput("at least one text column is required".into()));
-    }
     let raw = std::fs::read(path).map_err(|e| ModelError::io(path, e))?;
     load_labelled_from_bytes(path, &raw, text_columns, label_columns, max_text_chars)
 }
