@@ -18,7 +18,9 @@ const GROUP_HEAD: &str = "group";
 pub(crate) fn combine(snapshot: &Snapshot, ticket: &Ticket, commit: bool) -> Result<Decision> {
     let prediction = snapshot.model.as_ref().map(|model| model.predict(&ticket.text(), snapshot.options.top_k));
     let model_view = model_view(snapshot, prediction.as_ref());
-    let outcome = snapshot.rules.evaluate(&ticket.rule_view(), &model_view)?;
+    // One clock reading per ticket: rules and working hours agree on what "now" is.
+    let now = snapshot.options.now();
+    let outcome = snapshot.rules.evaluate_at(&ticket.rule_view(), &model_view, now)?;
 
     let mut decision = Decision {
         ticket_id: CompactString::new(&ticket.id),
@@ -55,7 +57,7 @@ pub(crate) fn combine(snapshot: &Snapshot, ticket: &Ticket, commit: bool) -> Res
         let request = AssignRequest {
             group: &group,
             channel: &ticket.channel,
-            at: ticket.created_at.unwrap_or_else(jiff::Timestamp::now),
+            at: ticket.created_at.unwrap_or(now),
             required_skills: &outcome.required_skills,
             preferred_skills: &outcome.preferred_skills,
             strategy: outcome.strategy.as_deref().and_then(Strategy::parse),

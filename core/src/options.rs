@@ -24,6 +24,9 @@ pub struct EngineOptions {
     pub top_k: usize,
     /// Fail the triage when a rule raises instead of recording the error and going on.
     pub strict_rules: bool,
+    /// A fixed "now" (RFC 3339) for tickets without `created_at`, for `now()` in rules and for
+    /// working hours; `None` reads the machine's clock once per ticket. Tests and replays set it.
+    pub now: Option<jiff::Timestamp>,
 }
 
 impl Default for EngineOptions {
@@ -36,6 +39,7 @@ impl Default for EngineOptions {
             commit: true,
             top_k: 3,
             strict_rules: false,
+            now: None,
         }
     }
 }
@@ -60,6 +64,11 @@ impl EngineOptions {
             return Err(TriageError::InvalidConfig("top_k must be at least 1".into()));
         }
         Ok(())
+    }
+
+    /// The moment a ticket is triaged at: the fixed clock if one is set, else the machine's.
+    pub fn now(&self) -> jiff::Timestamp {
+        self.now.unwrap_or_else(jiff::Timestamp::now)
     }
 
     /// The threshold for a predicted category: its own if configured, else the global one.

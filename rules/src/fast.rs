@@ -421,7 +421,7 @@ impl Test {
                 op.apply(c, *rhs)
             }
             Test::WithinHours { zone, days, start, end } => {
-                let ts = t.created_at.unwrap_or_else(jiff::Timestamp::now);
+                let ts = t.created_at.unwrap_or(t.now);
                 helpers::within_at(ts, zone, *days, *start, *end)
             }
         }
@@ -787,6 +787,9 @@ mod tests {
     use super::*;
     use crate::{HeadView, ModelView, RuleSet, TicketView};
 
+    /// A fixed clock: no test reads the machine's.
+    const NOW: jiff::Timestamp = jiff::Timestamp::constant(1_763_467_200, 0);
+
     /// Fast paths are off below this budget, so the same rules run fully in Rhai.
     fn slow_options() -> RuleOptions {
         RuleOptions { max_operations_per_rule: MIN_BUDGET_FOR_FAST_PATHS - 1, ..RuleOptions::default() }
@@ -907,8 +910,8 @@ rule "c" when model.confidence > LIMIT { add_tag("c"); print("c ran"); }
             for subject in ["boom", "halt", "halt boom", "calm"] {
                 let t = TicketView { subject: subject.into(), ..TicketView::default() };
                 for m in models() {
-                    let a = fast.evaluate(&t, &m).map_err(|e| e.to_string());
-                    let b = slow.evaluate(&t, &m).map_err(|e| e.to_string());
+                    let a = fast.evaluate_at(&t, &m, NOW).map_err(|e| e.to_string());
+                    let b = slow.evaluate_at(&t, &m, NOW).map_err(|e| e.to_string());
                     assert_eq!(a, b, "strict {strict} subject {subject} model {m:?}");
                 }
             }
@@ -922,8 +925,8 @@ rule "c" when model.confidence > LIMIT { add_tag("c"); print("c ran"); }
         let mut matched = 0;
         for t in tickets() {
             for m in models() {
-                let a = fast.evaluate(&t, &m).unwrap();
-                let b = slow.evaluate(&t, &m).unwrap();
+                let a = fast.evaluate_at(&t, &m, NOW).unwrap();
+                let b = slow.evaluate_at(&t, &m, NOW).unwrap();
                 assert_eq!(a, b, "ticket {t:?} model {m:?}");
                 matched += a.trace.iter().filter(|r| r.matched).count();
             }
@@ -936,7 +939,7 @@ rule "c" when model.confidence > LIMIT { add_tag("c"); print("c ran"); }
         let fast = RuleSet::compile(RULES, "r.rhai", RuleOptions::default()).unwrap();
         let tags = |subject: &str, body: &str| {
             let t = TicketView { subject: subject.into(), body: body.into(), ..TicketView::default() };
-            fast.evaluate(&t, &ModelView::default()).unwrap().tags
+            fast.evaluate_at(&t, &ModelView::default(), NOW).unwrap().tags
         };
         assert!(tags("", "STRASSE").iter().all(|t| t != "a"), "ß does not case-fold to ss");
         assert!(tags("", "STRAßE").contains(&"a".into()));
@@ -967,20 +970,20 @@ rule "c" when model.confidence > LIMIT { add_tag("c"); print("c ran"); }
         let shadow = "let ticket = #{text: \"refund\"};\nrule \"r\" when contains_any(ticket.text, [\"refund\"]) { add_tag(\"x\"); }";
         let rules = RuleSet::compile(shadow, "s.rhai", RuleOptions::default()).unwrap();
         assert!(plan_of(&rules).rules.iter().all(|r| matches!(r.cond, Cond::Slow)));
-        let out = rules.evaluate(&TicketView::default(), &ModelView::default()).unwrap();
+        let out = rules.evaluate_at(&TicketView::default(), &ModelView::default(), NOW).unwrap();
         assert_eq!(out.tags, ["x"]);
 
         let own = "fn contains_any(t, w) { true }\nfn add_tag(t) { set_group(t) }\nrule \"r\" when contains_any(ticket.text, [\"refund\"]) { add_tag(\"x\"); }";
         let rules = RuleSet::compile(own, "o.rhai", RuleOptions::default()).unwrap();
         let plan = plan_of(&rules);
         assert!(matches!(plan.rules[0].cond, Cond::Slow) && plan.rules[0].body.is_none());
-        let out = rules.evaluate(&TicketView::default(), &ModelView::default()).unwrap();
+        let out = rules.evaluate_at(&TicketView::default(), &ModelView::default(), NOW).unwrap();
         assert_eq!(out.group.as_deref(), Some("x"));
 
         // A constant used before it is declared is an error, not a fast-path match.
         let early = "rule \"r\" when ticket.requester in VIP { add_tag(\"x\"); }\nconst VIP = [\"\"];";
         let rules = RuleSet::compile(early, "e.rhai", RuleOptions::default()).unwrap();
-        let out = rules.evaluate(&TicketView::default(), &ModelView::default()).unwrap();
+        let out = rules.evaluate_at(&TicketView::default(), &ModelView::default(), NOW).unwrap();
         assert!(out.trace[0].error.is_some());
     }
 }

@@ -192,10 +192,16 @@ fn day_set(spec: &str) -> Res<u8> {
     Ok(set)
 }
 
+/// The clock of the running evaluation (see [`crate::RuleSet::evaluate_at`]); never the
+/// machine's clock directly, so tests and replays decide what "now" is.
+fn evaluation_now() -> jiff::Timestamp {
+    state::with(|st| st.ticket.as_ref().map(|t| t.0.now)).unwrap_or_else(jiff::Timestamp::now)
+}
+
 fn timestamp(ts: &Dynamic) -> Res<jiff::Timestamp> {
     if ts.is_unit() {
         // A ticket without a creation time is being triaged as it arrives.
-        return Ok(jiff::Timestamp::now());
+        return Ok(evaluation_now());
     }
     if let Some(t) = ts.read_lock::<jiff::Timestamp>() {
         return Ok(*t);
@@ -227,16 +233,9 @@ fn zone(tz: &str) -> Res<jiff::tz::TimeZone> {
 }
 
 fn within(ts: &Dynamic, tz: &str, days: Option<&str>, start: &str, end: &str) -> Res<bool> {
-    let zone = zone(tz)?;
-    let (start, end) = (hhmm(start)?, hhmm(end)?);
-    let ts = timestamp(ts)?;
-    if !in_window(ts, &zone, start, end) {
-        return Ok(false);
-    }
-    match days {
-        None => Ok(true),
-        Some(spec) => Ok(day_set(spec)? & weekday_bit(ts, &zone) != 0),
-    }
+    // The whole spec is checked before the clock is read: a bad spec fails at every hour.
+    let (zone, days, start, end) = parse_hours(tz, days, start, end)?;
+    Ok(within_at(timestamp(ts)?, &zone, days, start, end))
 }
 
 fn local(ts: jiff::Timestamp, zone: &jiff::tz::TimeZone) -> jiff::civil::DateTime {
@@ -298,5 +297,5 @@ pub(crate) fn register(engine: &mut Engine) {
     vol("within_hours").register_into_engine(engine, |ts: Dynamic, tz: &str, days: &str, start: &str, end: &str| {
         within(&ts, tz, Some(days), start, end)
     });
-    vol("now").register_into_engine(engine, jiff::Timestamp::now);
+    vol("now").register_into_engine(engine, evaluation_now);
 }

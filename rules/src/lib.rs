@@ -196,14 +196,20 @@ impl RuleSet {
         &self.inner.options
     }
 
-    /// Runs the rules for one ticket.
+    /// Runs the rules for one ticket at the machine's current time; see [`RuleSet::evaluate_at`].
+    pub fn evaluate(&self, ticket: &TicketView, model: &ModelView) -> Result<RulesOutcome, RuleError> {
+        self.evaluate_at(ticket, model, jiff::Timestamp::now())
+    }
+
+    /// Runs the rules for one ticket; `now` is what `now()` returns and the time that
+    /// `within_hours` checks for a ticket without `created_at`.
     ///
     /// A failing rule is recorded in its trace and skipped, unless `strict` is set, in which
     /// case its error is returned. Errors in top-level code outside rules are always returned.
-    pub fn evaluate(&self, ticket: &TicketView, model: &ModelView) -> Result<RulesOutcome, RuleError> {
+    pub fn evaluate_at(&self, ticket: &TicketView, model: &ModelView, now: jiff::Timestamp) -> Result<RulesOutcome, RuleError> {
         // The views read `ticket` and `model` in place; they are readable only while `live` is.
         let live = view::LiveRun::start();
-        let t = view::TicketObj::new(ticket, &live);
+        let t = view::TicketObj::new(ticket, &live, now);
         let m = view::ModelObj::new(model, &live);
         let (run, outcome, pending) = sandbox::with_engine(&self.inner, |runner| {
             state::begin(t.clone(), m.clone(), self.inner.regexes.clone(), runner.plan.clone());

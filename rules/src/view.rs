@@ -126,6 +126,8 @@ pub(crate) struct TicketObj(pub(crate) Arc<TicketData>);
 pub(crate) struct TicketData {
     view: Scoped<TicketView>,
     pub created_at: Option<jiff::Timestamp>,
+    /// The moment this evaluation runs at (the caller's clock), for tickets without `created_at`.
+    pub now: jiff::Timestamp,
     pub impact: Option<i64>,
     pub urgency: Option<i64>,
     id: OnceLock<ImmutableString>,
@@ -145,10 +147,11 @@ fn istr(cell: &OnceLock<ImmutableString>, f: impl FnOnce() -> ImmutableString) -
 }
 
 impl TicketObj {
-    pub(crate) fn new(t: &TicketView, run: &LiveRun) -> Self {
+    pub(crate) fn new(t: &TicketView, run: &LiveRun, now: jiff::Timestamp) -> Self {
         TicketObj(Arc::new(TicketData {
             view: run.scoped(t),
             created_at: t.created_at,
+            now,
             impact: t.impact,
             urgency: t.urgency,
             id: OnceLock::new(),
@@ -430,11 +433,11 @@ mod tests {
     fn scoped_views_are_readable_only_while_their_run_is_live() {
         let ticket = TicketView { subject: "Hello".into(), ..TicketView::default() };
         let outer = LiveRun::start();
-        let t = TicketObj::new(&ticket, &outer);
+        let t = TicketObj::new(&ticket, &outer, jiff::Timestamp::UNIX_EPOCH);
         assert_eq!(t.0.subject().as_str(), "Hello");
         {
             let inner = LiveRun::start();
-            let other = TicketObj::new(&ticket, &inner);
+            let other = TicketObj::new(&ticket, &inner, jiff::Timestamp::UNIX_EPOCH);
             assert_eq!(other.0.raw_subject(), "Hello");
             assert_eq!(t.0.raw_subject(), "", "only the innermost run is live");
         }

@@ -102,6 +102,6 @@ fn actions_in_helper_functions_work_and_are_traced_on_the_calling_rule() {
 #[test]
 fn actions_outside_rules_fail_the_evaluation() {
     let rs = rules(r#"set_group("billing"); rule "r" {}"#);
-    let err = rs.evaluate(&ticket("s", "b"), &Default::default()).unwrap_err();
+    let err = rs.evaluate_at(&ticket("s", "b"), &Default::default(), NOW).unwrap_err();
     assert!(err.to_string().contains("only be used inside a rule"), "{err}");
 }

@@ -45,13 +45,13 @@ fn concurrent_evaluation_equals_single_threaded() {
     let rs = load("helpdesk.rhai");
     let ts = Arc::new(tickets());
     let m = model("billing", 0.7);
-    let expected: Vec<RulesOutcome> = ts.iter().map(|t| rs.evaluate(t, &m).unwrap()).collect();
+    let expected: Vec<RulesOutcome> = ts.iter().map(|t| rs.evaluate_at(t, &m, NOW).unwrap()).collect();
     assert!(expected.iter().any(|o| o.priority.as_deref() == Some("P1")));
     let handles: Vec<_> = (0..4)
         .map(|k| {
             let (rs, ts, m) = (rs.clone(), ts.clone(), m.clone());
             std::thread::spawn(move || {
-                (0..5).flat_map(|_| ts.iter().skip(k).map(|t| rs.evaluate(t, &m).unwrap()).collect::<Vec<_>>()).collect::<Vec<_>>()
+                (0..5).flat_map(|_| ts.iter().skip(k).map(|t| rs.evaluate_at(t, &m, NOW).unwrap()).collect::<Vec<_>>()).collect::<Vec<_>>()
             })
         })
         .collect();
@@ -68,9 +68,9 @@ fn per_thread_cache_is_bounded_and_keeps_rule_sets_apart() {
     let sets: Vec<RuleSet> =
         (0..10).map(|i| rules(&format!(r#"rule "r" {{ add_tag("v{i}"); }}"#))).collect();
     for (i, rs) in sets.iter().enumerate() {
-        assert_eq!(rs.evaluate(&t, &Default::default()).unwrap().tags, [format!("v{i}")]);
+        assert_eq!(rs.evaluate_at(&t, &Default::default(), NOW).unwrap().tags, [format!("v{i}")]);
     }
     assert!(triagekit_rules::cached_rulesets_on_this_thread() <= 4);
     // An evicted rule set still evaluates correctly (it is rebuilt on demand).
-    assert_eq!(sets[0].evaluate(&t, &Default::default()).unwrap().tags, ["v0"]);
+    assert_eq!(sets[0].evaluate_at(&t, &Default::default(), NOW).unwrap().tags, ["v0"]);
 }

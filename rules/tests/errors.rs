@@ -90,7 +90,7 @@ fn unknown_function_and_type_error_are_runtime_errors() {
 #[test]
 fn strict_mode_returns_the_first_runtime_error() {
     let src = "rule \"ok\" { }\nrule \"bad\" {\n no_such_function(1);\n}\nrule \"never\" { add_tag(\"x\"); }";
-    match strict(src).evaluate(&ticket("s", "b"), &Default::default()) {
+    match strict(src).evaluate_at(&ticket("s", "b"), &Default::default(), NOW) {
         Err(RuleError::Runtime { rule, message, line, column }) => {
             assert_eq!(rule, "bad");
             assert!(message.contains("no_such_function"), "{message}");

@@ -14,7 +14,7 @@ fn fixture(name: &str) -> RuleSet {
 fn helpdesk_outage_stops_and_routes_to_network_ops() {
     let rs = fixture("helpdesk.rhai");
     let t = TicketView { channel: "phone".into(), ..ticket("VPN is down", "The VPN is down for the whole Berlin office") };
-    let o = rs.evaluate(&t, &model("network", 0.9)).unwrap();
+    let o = rs.evaluate_at(&t, &model("network", 0.9), NOW).unwrap();
     println!("{o:#?}");
     assert_eq!(o.priority.as_deref(), Some("P1"));
     assert_eq!(o.group.as_deref(), Some("network-ops"));

@@ -124,7 +124,7 @@ fn load_directory_orders_files_by_name_and_reports_files() {
     let names: Vec<_> = rs.rules().iter().map(|r| (r.name.as_str(), r.line)).collect();
     assert_eq!(names, [("early", 3), ("late", 1)]);
     assert!(rs.rules()[0].file.ends_with("10-early.rhai"));
-    let o = rs.evaluate(&ticket("s", "b"), &Default::default()).unwrap();
+    let o = rs.evaluate_at(&ticket("s", "b"), &Default::default(), NOW).unwrap();
     assert_eq!(o.tags, ["early", "late"]);
     let again = RuleSet::load(&dir, RuleOptions::default()).unwrap();
     assert_eq!(rs.version(), again.version());

@@ -125,3 +125,26 @@ fn within_hours_without_created_at_uses_now_and_bad_input_errors() {
     assert!(trace(&o, "bad time").error.as_deref().unwrap().contains("09:00"));
     assert!(trace(&o, "bad day").error.as_deref().unwrap().contains("weekday"));
 }
+
+#[test]
+fn within_hours_and_now_read_the_callers_clock_not_the_machines() {
+    let src = r#"rule "office" when within_hours(ticket.created_at, "Europe/Berlin", "Mon-Fri", "09:00", "17:00") { add_tag("office"); }
+                 rule "clock" { add_tag(now().to_string()); }"#;
+    let rs = rules(src);
+    let at = |s: &str| rs.evaluate_at(&ticket("s", "b"), &Default::default(), s.parse().unwrap()).unwrap().tags;
+    // Tuesday 12:00 UTC is 13:00 in Berlin; 03:00 UTC is 04:00; Saturday 23:30 UTC is Sunday.
+    assert_eq!(at("2026-12-01T12:00:00Z"), ["office", "2026-12-01T12:00:00Z"]);
+    assert_eq!(at("2026-12-01T03:00:00Z"), ["2026-12-01T03:00:00Z"]);
+    assert_eq!(at("2026-12-05T23:30:00Z"), ["2026-12-05T23:30:00Z"]);
+}
+
+#[test]
+fn a_bad_within_hours_spec_fails_at_every_hour() {
+    let src = r#"rule "bad day" when within_hours(ticket.created_at, "UTC", "Mon-" + "Funday", "09:00", "17:00") { }"#;
+    let rs = rules(src);
+    for hour in ["03:00", "12:00", "23:30"] {
+        let now = format!("2026-12-01T{hour}:00Z").parse().unwrap();
+        let o = rs.evaluate_at(&ticket("s", "b"), &Default::default(), now).unwrap();
+        assert!(trace(&o, "bad day").error.as_deref().unwrap_or("").contains("weekday"), "at {hour}: {:?}", o.trace);
+    }
+}

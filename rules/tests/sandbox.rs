@@ -20,7 +20,7 @@ fn endless_loop_is_recorded_and_next_rule_runs_in_lenient_mode() {
 fn endless_loop_returns_operation_limit_naming_the_rule_in_strict_mode() {
     let opts = RuleOptions { strict: true, max_operations_per_rule: 5_000, ..RuleOptions::default() };
     let rs = RuleSet::compile(LOOP_THEN_NEXT, "t.rhai", opts).unwrap();
-    match rs.evaluate(&ticket("s", "b"), &Default::default()) {
+    match rs.evaluate_at(&ticket("s", "b"), &Default::default(), NOW) {
         Err(RuleError::OperationLimit { rule, limit }) => {
             assert_eq!(rule, "spins");
             assert_eq!(limit, 5_000);
@@ -38,14 +38,14 @@ fn operation_budget_is_per_rule_not_per_ticket() {
     "#;
     let opts = RuleOptions { strict: true, max_operations_per_rule: 1_500, ..RuleOptions::default() };
     let rs = RuleSet::compile(src, "t.rhai", opts).unwrap();
-    let o = rs.evaluate(&ticket("s", "b"), &Default::default()).unwrap();
+    let o = rs.evaluate_at(&ticket("s", "b"), &Default::default(), NOW).unwrap();
     assert_eq!(o.tags, ["a", "b"]);
 }
 
 #[test]
 fn top_level_endless_loop_is_stopped_too() {
     let rs = rules("loop { }\nrule \"r\" {}");
-    let err = rs.evaluate(&ticket("s", "b"), &Default::default()).unwrap_err();
+    let err = rs.evaluate_at(&ticket("s", "b"), &Default::default(), NOW).unwrap_err();
     assert!(matches!(err, RuleError::OperationLimit { ref rule, .. } if rule == triagekit_rules::TOP_LEVEL), "{err:?}");
 }
 
@@ -58,7 +58,7 @@ fn deep_recursion_hits_the_call_depth_limit() {
     let err = trace(&o, "deep").error.as_deref().unwrap();
     assert!(err.contains("Stack overflow"), "{err}");
     assert_eq!(o.tags, ["after"]);
-    match strict(src).evaluate(&ticket("s", "b"), &Default::default()) {
+    match strict(src).evaluate_at(&ticket("s", "b"), &Default::default(), NOW) {
         Err(RuleError::Limit { rule, .. }) => assert_eq!(rule, "deep"),
         other => panic!("expected Limit, got {other:?}"),
     }
@@ -68,7 +68,7 @@ fn deep_recursion_hits_the_call_depth_limit() {
 fn string_growth_hits_the_string_size_limit() {
     let src = r#"rule "grow" { let s = "xxxxxxxx"; loop { s += s; } }"#;
     let opts = RuleOptions { strict: true, max_string_size: 4096, ..RuleOptions::default() };
-    match RuleSet::compile(src, "t.rhai", opts).unwrap().evaluate(&ticket("s", "b"), &Default::default()) {
+    match RuleSet::compile(src, "t.rhai", opts).unwrap().evaluate_at(&ticket("s", "b"), &Default::default(), NOW) {
         Err(RuleError::Limit { rule, message }) => {
             assert_eq!(rule, "grow");
             assert!(message.contains("Length of string"), "{message}");
@@ -86,7 +86,7 @@ fn array_and_map_growth_hit_their_limits() {
         (r#"rule "map" { let m = #{}; let i = 0; loop { m.set(`k${i}`, i); i += 1; } }"#, "Size of object map"),
     ] {
         let rs = RuleSet::compile(src, "t.rhai", opts.clone()).unwrap();
-        match rs.evaluate(&ticket("s", "b"), &Default::default()) {
+        match rs.evaluate_at(&ticket("s", "b"), &Default::default(), NOW) {
             Err(RuleError::Limit { message, .. }) => assert!(message.contains(what), "{message}"),
             other => panic!("expected Limit for {what}, got {other:?}"),
         }

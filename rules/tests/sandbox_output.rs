@@ -2,9 +2,12 @@
 
 use triagekit_rules::{ModelView, RuleOptions, RuleSet, TicketView};
 
+/// A fixed clock: no test reads the machine's.
+const NOW: jiff::Timestamp = jiff::Timestamp::constant(1_763_467_200, 0);
+
 fn run(source: &str) -> triagekit_rules::RulesOutcome {
     let rules = RuleSet::compile(source, "t.rhai", RuleOptions::default()).unwrap();
-    rules.evaluate(&TicketView::default(), &ModelView::default()).unwrap()
+    rules.evaluate_at(&TicketView::default(), &ModelView::default(), NOW).unwrap()
 }
 
 #[test]

@@ -33,6 +33,9 @@ pub enum RulesCommand {
         /// Roster file, when cases expect an agent.
         #[arg(long)]
         agents: Option<PathBuf>,
+        /// The time (RFC 3339) for cases without `created_at`, instead of the machine's clock.
+        #[arg(long)]
+        now: Option<jiff::Timestamp>,
     },
 }
 
@@ -40,7 +43,9 @@ pub enum RulesCommand {
 pub fn run(command: &RulesCommand) -> ExitCode {
     match command {
         RulesCommand::Check { rules } => check(rules),
-        RulesCommand::Test { rules, cases, model, agents } => test(rules, cases, model.as_deref(), agents.as_deref()),
+        RulesCommand::Test { rules, cases, model, agents, now } => {
+            test(rules, cases, model.as_deref(), agents.as_deref(), *now)
+        }
     }
 }
 
@@ -66,8 +71,9 @@ fn test(
     cases: &std::path::Path,
     model: Option<&std::path::Path>,
     agents: Option<&std::path::Path>,
+    now: Option<jiff::Timestamp>,
 ) -> ExitCode {
-    let options = EngineOptions { commit: false, ..EngineOptions::default() };
+    let options = EngineOptions { commit: false, now, ..EngineOptions::default() };
     let engine = match Engine::from_paths(rules, model, agents, options) {
         Ok(engine) => engine,
         Err(error) => {

@@ -39,6 +39,9 @@ pub struct TriageArgs {
     /// Triage this many tickets at a time in parallel (1 = in order, deterministic assignment).
     #[arg(long, default_value_t = 1)]
     batch: usize,
+    /// The time (RFC 3339) for tickets without `created_at`, instead of the machine's clock.
+    #[arg(long)]
+    now: Option<jiff::Timestamp>,
 }
 
 /// Runs `triagekit triage`.
@@ -84,6 +87,9 @@ fn build_engine(args: &TriageArgs) -> Result<Engine, String> {
         options.default_group = Some(group.clone());
     }
     options.commit = !args.dry_run;
+    if args.now.is_some() {
+        options.now = args.now;
+    }
     Engine::from_paths(&args.rules, args.model.as_deref(), args.agents.as_deref(), options).map_err(|e| e.to_string())
 }
 

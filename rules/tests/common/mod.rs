@@ -42,14 +42,17 @@ pub fn model(category: &str, confidence: f64) -> ModelView {
 }
 
 pub fn eval(src: &str, t: &TicketView) -> RulesOutcome {
-    rules(src).evaluate(t, &ModelView::default()).unwrap()
+    rules(src).evaluate_at(t, &ModelView::default(), NOW).unwrap()
 }
 
 pub fn eval_m(src: &str, t: &TicketView, m: &ModelView) -> RulesOutcome {
-    rules(src).evaluate(t, m).unwrap()
+    rules(src).evaluate_at(t, m, NOW).unwrap()
 }
 
 /// The trace entry of `rule`.
 pub fn trace<'a>(o: &'a RulesOutcome, rule: &str) -> &'a triagekit_rules::RuleTrace {
     o.trace.iter().find(|t| t.rule == rule).unwrap_or_else(|| panic!("no trace for {rule}: {:#?}", o.trace))
 }
+
+/// The clock every test evaluates at (Tuesday 2025-11-18, 12:00 UTC): no test reads the machine's clock.
+pub const NOW: jiff::Timestamp = jiff::Timestamp::constant(1_763_467_200, 0);
