@@ -1,7 +1,7 @@
 //! Evaluates one rule file for one ticket and prints each rule's error and the time taken;
 //! run it under `/usr/bin/time -v` to see what a hostile rule costs (peak RSS).
 //!
-//! `cargo run --release -p triagekit-rules --example eval_once -- rules.rhai [body bytes]`
+//! `cargo run --release -p triagekit-rules --example eval_once -- rules.rhai [body bytes] [time budget ms] [memory budget bytes]`
 
 use std::time::Instant;
 
@@ -14,7 +14,14 @@ fn main() {
         std::process::exit(2);
     };
     let body_len: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(60);
-    let rules = match RuleSet::load(std::path::Path::new(&path), RuleOptions::default()) {
+    let mut options = RuleOptions::default();
+    if let Some(ms) = args.next().and_then(|n| n.parse().ok()) {
+        options.time_budget_ms = ms;
+    }
+    if let Some(bytes) = args.next().and_then(|n| n.parse().ok()) {
+        options.memory_budget_bytes = bytes;
+    }
+    let rules = match RuleSet::load(std::path::Path::new(&path), options) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("{e}");

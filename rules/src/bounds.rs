@@ -148,6 +148,10 @@ impl Tally {
 
     /// Adds what `v` holds; false once past the cap (the walk then stops).
     fn value(&mut self, v: &Dynamic, depth: u32) -> bool {
+        if v.is_int() || v.is_float() || v.is_bool() || v.is_unit() || v.is_char() {
+            // Most array elements: their slot is already counted.
+            return true;
+        }
         if depth > MAX_DEPTH {
             return self.add(usize::MAX);
         }

@@ -1,6 +1,6 @@
 //! The `rule "name" [stop] [when <condition>] { actions }` custom syntax.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use rhai::{
     ASTNode, Dynamic, Engine, EvalAltResult, EvalContext, Expr, Expression, ImmutableString, LexError,
@@ -11,7 +11,8 @@ use crate::actions::StopSignal;
 use crate::error::RuleError;
 use crate::outcome::RuleTrace;
 use crate::fast::{self, Cond, Plan};
-use crate::state::{self, compile_regex, EvalState, RegexMap};
+use crate::literals;
+use crate::state::{self, EvalState, RegexMap};
 use crate::bounds::{self, MemoryFull, TimeUp};
 use crate::{RuleInfo, RuleOptions};
 
@@ -326,24 +327,32 @@ pub(crate) fn inspect(
             }
         }
     }
+    let user_fns: HashSet<String> = ast.iter_functions().map(|f| f.name.to_owned()).collect();
     let mut nested = None;
+    let mut bad = None;
     ast.walk(&mut |path: &[ASTNode]| {
-        match path.last() {
+        let checked = match path.last() {
             Some(ASTNode::Expr(Expr::Custom(c, pos)))
                 if c.tokens.first().is_some_and(|t| t == KEYWORD) && (!top.contains(pos) || path.len() > 2) =>
             {
                 nested = Some(*pos);
                 return false;
             }
-            Some(ASTNode::Expr(Expr::FnCall(f, _))) if f.name == "matches" && f.args.len() == 2 => {
-                if let Expr::StringConstant(p, _) = &f.args[1] {
-                    regexes.entry(p.to_string()).or_insert_with(|| compile_regex(p));
-                }
+            Some(ASTNode::Expr(Expr::FnCall(f, _))) => literals::check_call(f, false, &user_fns, regexes),
+            Some(ASTNode::Expr(Expr::MethodCall(f, _))) => literals::check_call(f, true, &user_fns, regexes),
+            _ => Ok(()),
+        };
+        match checked {
+            Ok(()) => true,
+            Err(b) => {
+                bad = Some(b);
+                false
             }
-            _ => {}
         }
-        true
     });
+    if let Some(b) = bad {
+        return Err(b.into_error(file));
+    }
     if let Some(pos) = nested {
         return Err(RuleError::Invalid {
             file: file.to_owned(),

@@ -14,6 +14,7 @@ mod dsl;
 mod error;
 mod fast;
 mod helpers;
+mod literals;
 mod outcome;
 mod sandbox;
 mod state;
