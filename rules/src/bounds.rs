@@ -4,7 +4,7 @@
 //! much as thousands of cheap operations) nor memory (Rhai does not size-check `m[k] = v`,
 //! and its size limits are per value, not per evaluation). So the clock is read every
 //! [`TIME_CHECK_EVERY`] operations and what the running scopes hold is measured every
-//! [`MEMORY_CHECK_EVERY`] operations, before a statement (vendor/rhai/PATCHED.md).
+//! [`MEMORY_CHECK_EVERY`] statements, before the statement runs (vendor/rhai/PATCHED.md).
 
 use std::cell::{Cell, RefCell};
 use std::time::{Duration, Instant};
@@ -24,8 +24,9 @@ pub(crate) struct MemoryFull;
 /// Operations between two clock reads: reading the clock on every operation would double the
 /// cost of a cheap rule set, and 32 operations of even a megabyte each take a few milliseconds.
 const TIME_CHECK_EVERY: u64 = 32;
-/// Operations between two measurements of the scopes.
-const MEMORY_CHECK_EVERY: u64 = 64;
+/// Statements between two measurements of the scopes (Rhai counts no operations when neither
+/// an operation budget nor a time budget is set, so statements are counted here).
+const MEMORY_CHECK_EVERY: u64 = 16;
 /// What a value costs besides its payload (a `Dynamic` slot, a map entry's node share).
 const SLOT_BYTES: usize = 16;
 const ENTRY_BYTES: usize = 32;
@@ -35,7 +36,9 @@ const SHARED_STRING_MIN: usize = 1024;
 struct Run {
     deadline: Cell<Option<Instant>>,
     expired: Cell<bool>,
-    last_memory_check: Cell<u64>,
+    statements: Cell<u64>,
+    /// Number of call levels measured so far (the length of `frames`).
+    levels: Cell<usize>,
     /// Bytes held by the scope of each function call level, as last measured.
     frames: RefCell<Vec<usize>>,
 }
@@ -45,7 +48,8 @@ thread_local! {
         Run {
             deadline: Cell::new(None),
             expired: Cell::new(false),
-            last_memory_check: Cell::new(0),
+            statements: Cell::new(0),
+            levels: Cell::new(0),
             frames: RefCell::new(Vec::new()),
         }
     };
@@ -57,7 +61,8 @@ pub(crate) fn begin(opts: &RuleOptions) {
     let _ = RUN.try_with(|r| {
         r.deadline.set(deadline);
         r.expired.set(false);
-        r.last_memory_check.set(0);
+        r.statements.set(0);
+        r.levels.set(0);
         if let Ok(mut f) = r.frames.try_borrow_mut() {
             f.clear();
         }
@@ -106,20 +111,22 @@ pub(crate) fn register(engine: &mut Engine, opts: &RuleOptions) {
     }
     let limit = opts.memory_budget_bytes;
     if limit > 0 {
-        engine.on_scope_check(move |scope, ops, level| check_memory(scope, ops, level, limit));
+        engine.on_scope_check(move |scope, _, level| check_memory(scope, level, limit));
     }
 }
 
-fn check_memory(scope: &Scope, ops: u64, level: usize, limit: usize) -> Option<Dynamic> {
+fn check_memory(scope: &Scope, level: usize, limit: usize) -> Option<Dynamic> {
     RUN.try_with(|r| {
-        let last = r.last_memory_check.get();
-        // The count restarts at 0 for every rule, hence `ops < last`.
-        if ops >= last && ops - last < MEMORY_CHECK_EVERY {
+        let n = r.statements.get().wrapping_add(1);
+        r.statements.set(n);
+        // A function call level is also measured at its first statement, as its caller
+        // cannot be measured while it runs.
+        if level < r.levels.get() && n % MEMORY_CHECK_EVERY != 0 {
             return None;
         }
-        r.last_memory_check.set(ops);
         let mut frames = r.frames.try_borrow_mut().ok()?;
         frames.resize(level + 1, 0);
+        r.levels.set(level + 1);
         let below: usize = frames[..level].iter().sum();
         let here = scope_bytes(scope, limit.saturating_sub(below).saturating_add(1));
         frames[level] = here;

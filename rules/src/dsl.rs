@@ -156,6 +156,10 @@ fn fast_step(s: &mut EvalState, idx: usize, name: &str) -> Step {
 /// Runs rule `idx` natively for the native driver (see [`fast::Drive`]). `None`, before any
 /// effect, when it has to run in Rhai after all (e.g. a model string invalid for its action).
 pub(crate) fn native_rule(s: &mut EvalState, idx: usize) -> Option<Result<(), Box<EvalAltResult>>> {
+    if bounds::expired() {
+        // Past the time budget: the rule runs in Rhai, which ends it with the typed error.
+        return None;
+    }
     let plan = s.plan.take()?;
     let done = run_native(s, &plan, idx);
     s.plan = Some(plan);
