@@ -116,7 +116,7 @@ impl From<RuleError> for ErrorInfo {
 
 fn add_rule_location(info: &mut ErrorInfo, error: &RuleError) {
     match error {
-        RuleError::Syntax { file, line, column, .. } => {
+        RuleError::Syntax { file, line, column, .. } | RuleError::InvalidLiteral { file, line, column, .. } => {
             info.file = Some(file.clone());
             info.line = to_u32(Some(*line));
             info.column = to_u32(Some(*column));
@@ -130,7 +130,10 @@ fn add_rule_location(info: &mut ErrorInfo, error: &RuleError) {
             info.line = to_u32(*line);
             info.column = to_u32(*column);
         }
-        RuleError::OperationLimit { rule, .. } | RuleError::Limit { rule, .. } => info.rule = Some(rule.clone()),
+        RuleError::OperationLimit { rule, .. }
+        | RuleError::Limit { rule, .. }
+        | RuleError::TimeLimit { rule, .. }
+        | RuleError::MemoryLimit { rule, .. } => info.rule = Some(rule.clone()),
         RuleError::Io { path, .. } => info.file = Some(path.display().to_string()),
     }
 }

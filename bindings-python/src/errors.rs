@@ -68,7 +68,7 @@ pub fn to_py(error: &TriageError) -> PyErr {
     let mut d = Details::default();
     let build: fn(String) -> PyErr = match error {
         TriageError::Rule(rule) => match rule {
-            RuleError::Syntax { file, line, column, .. } => {
+            RuleError::Syntax { file, line, column, .. } | RuleError::InvalidLiteral { file, line, column, .. } => {
                 (d.file, d.line, d.column) = (Some(file.clone()), Some(*line), Some(*column));
                 RuleCompileError::new_err
             }
@@ -80,7 +80,10 @@ pub fn to_py(error: &TriageError) -> PyErr {
                 (d.rule, d.line, d.column) = (Some(rule.clone()), *line, *column);
                 RuleRuntimeError::new_err
             }
-            RuleError::OperationLimit { rule, .. } | RuleError::Limit { rule, .. } => {
+            RuleError::OperationLimit { rule, .. }
+            | RuleError::Limit { rule, .. }
+            | RuleError::TimeLimit { rule, .. }
+            | RuleError::MemoryLimit { rule, .. } => {
                 d.rule = Some(rule.clone());
                 RuleRuntimeError::new_err
             }

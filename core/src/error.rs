@@ -44,7 +44,8 @@ impl TriageError {
         match self {
             TriageError::Rule(triagekit_rules::RuleError::Syntax { .. })
             | TriageError::Rule(triagekit_rules::RuleError::DuplicateRule { .. })
-            | TriageError::Rule(triagekit_rules::RuleError::Invalid { .. }) => "RULE_COMPILE",
+            | TriageError::Rule(triagekit_rules::RuleError::Invalid { .. })
+            | TriageError::Rule(triagekit_rules::RuleError::InvalidLiteral { .. }) => "RULE_COMPILE",
             TriageError::Rule(triagekit_rules::RuleError::Io { .. }) => "IO",
             TriageError::Rule(_) => "RULE_RUNTIME",
             TriageError::Model(triagekit_model::ModelError::Format(_)) => "MODEL_FORMAT",

@@ -306,7 +306,8 @@ fn rules_case(engine: &Engine, setup: &Setup, baseline: &[Value], case: &Value) 
         assert!(message.contains("99-bad.rhai"), "{case_name}: {message} does not name the file");
         if let Some(line) = expect.get("line") {
             let position = match &error {
-                TriageError::Rule(triagekit::rules::RuleError::Syntax { line, column, .. }) => (*line, Some(*column)),
+                TriageError::Rule(triagekit::rules::RuleError::Syntax { line, column, .. })
+                | TriageError::Rule(triagekit::rules::RuleError::InvalidLiteral { line, column, .. }) => (*line, Some(*column)),
                 TriageError::Rule(triagekit::rules::RuleError::DuplicateRule { line, .. })
                 | TriageError::Rule(triagekit::rules::RuleError::Invalid { line, .. }) => (*line, None),
                 other => panic!("{case_name}: not a compile error: {other:?}"),

@@ -1,6 +1,6 @@
 //! The `rule "name" [stop] [when <condition>] { actions }` custom syntax.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use rhai::{
     ASTNode, Dynamic, Engine, EvalAltResult, EvalContext, Expr, Expression, ImmutableString, LexError,
@@ -11,8 +11,10 @@ use crate::actions::StopSignal;
 use crate::error::RuleError;
 use crate::outcome::RuleTrace;
 use crate::fast::{self, Cond, Plan};
-use crate::state::{self, compile_regex, EvalState, RegexMap};
-use crate::RuleInfo;
+use crate::literals;
+use crate::state::{self, EvalState, RegexMap};
+use crate::bounds::{self, MemoryFull, TimeUp};
+use crate::{RuleInfo, RuleOptions};
 
 /// The keyword that starts a rule.
 pub(crate) const KEYWORD: &str = "rule";
@@ -50,10 +52,11 @@ fn parse_step(symbols: &[ImmutableString], look_ahead: &str, state: &mut Dynamic
     Ok(Some(next.into()))
 }
 
-/// Registers the rule syntax; `strict` and `limit` come from the rule set's options.
-pub(crate) fn register(engine: &mut Engine, strict: bool, limit: u64) {
+/// Registers the rule syntax with the rule set's options.
+pub(crate) fn register(engine: &mut Engine, opts: &RuleOptions) {
+    let opts = opts.clone();
     engine.register_custom_syntax_with_state_raw(KEYWORD, parse_step, false, move |ctx, inputs, st| {
-        run_rule(ctx, inputs, st, strict, limit)
+        run_rule(ctx, inputs, st, &opts)
     });
 }
 
@@ -74,9 +77,10 @@ enum Step {
     Slow,
 }
 
-fn run_rule(ctx: &mut EvalContext, inputs: &[Expression], st: &Dynamic, strict: bool, limit: u64) -> Result<Dynamic, Box<EvalAltResult>> {
+fn run_rule(ctx: &mut EvalContext, inputs: &[Expression], st: &Dynamic, opts: &RuleOptions) -> Result<Dynamic, Box<EvalAltResult>> {
     let name = inputs.first().and_then(|e| e.get_string_value()).unwrap_or_default();
     let stop_flag = st.as_bool().unwrap_or(false);
+    let strict = opts.strict;
     // Each rule gets its own operation budget.
     ctx.global_runtime_state_mut().num_operations = 0;
 
@@ -84,6 +88,11 @@ fn run_rule(ctx: &mut EvalContext, inputs: &[Expression], st: &Dynamic, strict: 
         let idx = s.outcome.trace.len();
         s.outcome.trace.push(RuleTrace::new(name));
         s.in_rule = true;
+        if bounds::expired() {
+            // The ticket's time is spent: later rules end at once, however cheap they are.
+            let err = RuleError::TimeLimit { rule: name.to_owned(), budget_ms: opts.time_budget_ms };
+            return (Step::Finished, Some(end_rule(s, End::Failed(err), name, stop_flag, strict)));
+        }
         let step = fast_step(s, idx, name);
         let done = match step {
             Step::Finished => Some(end_rule(s, End::Done, name, stop_flag, strict)),
@@ -101,7 +110,7 @@ fn run_rule(ctx: &mut EvalContext, inputs: &[Expression], st: &Dynamic, strict: 
     };
     let end = match run {
         Ok(()) => End::Done,
-        Err(e) => match classify(&e, name, limit) {
+        Err(e) => match classify(&e, name, opts) {
             Ok(()) => End::Done,
             Err(None) => End::Stop,
             Err(Some(err)) => End::Failed(err),
@@ -147,6 +156,10 @@ fn fast_step(s: &mut EvalState, idx: usize, name: &str) -> Step {
 /// Runs rule `idx` natively for the native driver (see [`fast::Drive`]). `None`, before any
 /// effect, when it has to run in Rhai after all (e.g. a model string invalid for its action).
 pub(crate) fn native_rule(s: &mut EvalState, idx: usize) -> Option<Result<(), Box<EvalAltResult>>> {
+    if bounds::expired() {
+        // Past the time budget: the rule runs in Rhai, which ends it with the typed error.
+        return None;
+    }
     let plan = s.plan.take()?;
     let done = run_native(s, &plan, idx);
     s.plan = Some(plan);
@@ -241,13 +254,21 @@ fn run_body(ctx: &mut EvalContext, inputs: &[Expression]) -> Result<(), Box<Eval
 
 /// Maps a Rhai error to: `Ok` (not an error, e.g. `return`), `Err(None)` (stop requested)
 /// or `Err(Some(error))`.
-pub(crate) fn classify(e: &EvalAltResult, rule: &str, limit: u64) -> Result<(), Option<RuleError>> {
+pub(crate) fn classify(e: &EvalAltResult, rule: &str, opts: &RuleOptions) -> Result<(), Option<RuleError>> {
     let inner = e.unwrap_inner();
     let rule = rule.to_owned();
     let err = match inner {
         EvalAltResult::Return(..) => return Ok(()),
         EvalAltResult::ErrorTerminated(t, _) if t.is::<StopSignal>() => return Err(None),
-        EvalAltResult::ErrorTooManyOperations(_) => RuleError::OperationLimit { rule, limit },
+        EvalAltResult::ErrorTerminated(t, _) if t.is::<TimeUp>() => {
+            RuleError::TimeLimit { rule, budget_ms: opts.time_budget_ms }
+        }
+        EvalAltResult::ErrorTerminated(t, _) if t.is::<MemoryFull>() => {
+            RuleError::MemoryLimit { rule, limit_bytes: opts.memory_budget_bytes }
+        }
+        EvalAltResult::ErrorTooManyOperations(_) => {
+            RuleError::OperationLimit { rule, limit: opts.max_operations_per_rule }
+        }
         EvalAltResult::ErrorStackOverflow(_)
         | EvalAltResult::ErrorDataTooLarge(..)
         | EvalAltResult::ErrorTooManyVariables(_)
@@ -310,24 +331,32 @@ pub(crate) fn inspect(
             }
         }
     }
+    let user_fns: HashSet<String> = ast.iter_functions().map(|f| f.name.to_owned()).collect();
     let mut nested = None;
+    let mut bad = None;
     ast.walk(&mut |path: &[ASTNode]| {
-        match path.last() {
+        let checked = match path.last() {
             Some(ASTNode::Expr(Expr::Custom(c, pos)))
                 if c.tokens.first().is_some_and(|t| t == KEYWORD) && (!top.contains(pos) || path.len() > 2) =>
             {
                 nested = Some(*pos);
                 return false;
             }
-            Some(ASTNode::Expr(Expr::FnCall(f, _))) if f.name == "matches" && f.args.len() == 2 => {
-                if let Expr::StringConstant(p, _) = &f.args[1] {
-                    regexes.entry(p.to_string()).or_insert_with(|| compile_regex(p));
-                }
+            Some(ASTNode::Expr(Expr::FnCall(f, _))) => literals::check_call(f, false, &user_fns, regexes),
+            Some(ASTNode::Expr(Expr::MethodCall(f, _))) => literals::check_call(f, true, &user_fns, regexes),
+            _ => Ok(()),
+        };
+        match checked {
+            Ok(()) => true,
+            Err(b) => {
+                bad = Some(b);
+                false
             }
-            _ => {}
         }
-        true
     });
+    if let Some(b) = bad {
+        return Err(b.into_error(file));
+    }
     if let Some(pos) = nested {
         return Err(RuleError::Invalid {
             file: file.to_owned(),

@@ -23,6 +23,16 @@ pub enum RuleError {
     /// A rule hit another sandbox limit: call depth, string, array or map size.
     #[error("rule \"{rule}\": sandbox limit exceeded: {message}")]
     Limit { rule: String, message: String },
+    /// The ticket's time budget ([`crate::RuleOptions::time_budget_ms`]) was spent while this
+    /// rule ran, or before it started.
+    #[error("rule \"{rule}\": exceeded the time budget of {budget_ms} ms per ticket")]
+    TimeLimit { rule: String, budget_ms: u64 },
+    /// What the rule held passed the memory budget ([`crate::RuleOptions::memory_budget_bytes`]).
+    #[error("rule \"{rule}\": its strings, arrays and maps exceeded the memory budget of {limit_bytes} bytes per ticket")]
+    MemoryLimit { rule: String, limit_bytes: usize },
+    /// A literal argument is invalid (e.g. an unknown time zone in `within_hours`); found at load.
+    #[error("{file}:{line}:{column}: {message}")]
+    InvalidLiteral { file: String, line: usize, column: usize, message: String },
     /// A rule file or directory could not be read.
     #[error("{}: {source}", path.display())]
     Io { path: PathBuf, source: std::io::Error },

@@ -145,8 +145,8 @@ fn priority_matrix_fn(impact: Dynamic, urgency: Dynamic) -> Res<ImmutableString>
 }
 
 /// Parses "HH:MM" into minutes since midnight; "24:00" is allowed as an end time.
-fn hhmm(s: &str) -> Res<u32> {
-    let bad = || runtime(format!("expected a time like \"09:00\", got {s:?}"));
+pub(crate) fn hhmm(s: &str) -> Result<u32, String> {
+    let bad = || format!("expected a time like \"09:00\" (00:00 to 24:00), got {s:?}");
     let (h, m) = s.trim().split_once(':').ok_or_else(bad)?;
     let (h, m): (u32, u32) = (h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
     if m >= 60 || h > 24 || (h == 24 && m != 0) {
@@ -158,17 +158,17 @@ fn hhmm(s: &str) -> Res<u32> {
 const DAY_FULL: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
 
 /// Weekday index (0 = Monday) from a name or a prefix of at least three letters.
-fn day(s: &str) -> Res<u32> {
+fn day(s: &str) -> Result<u32, String> {
     let l = s.trim().to_ascii_lowercase();
     DAY_FULL
         .iter()
         .position(|d| l.len() >= 3 && d.starts_with(&l))
         .map(|i| i as u32)
-        .ok_or_else(|| runtime(format!("unknown weekday {s:?} (use Mon, Tue, ... Sun)")))
+        .ok_or_else(|| format!("unknown weekday {s:?} (use Mon, Tue, ... Sun, e.g. \"Mon-Fri\" or \"Sat,Sun\")"))
 }
 
 /// Parses "Mon-Fri", "Sat,Sun", "Fri-Mon" or "Mon-Wed,Fri" into a bit set (bit 0 = Monday).
-fn day_set(spec: &str) -> Res<u8> {
+pub(crate) fn day_set(spec: &str) -> Result<u8, String> {
     let mut set = 0u8;
     for part in spec.split(',').filter(|p| !p.trim().is_empty()) {
         match part.split_once('-') {
@@ -187,7 +187,7 @@ fn day_set(spec: &str) -> Res<u8> {
         }
     }
     if set == 0 {
-        return Err(runtime(format!("no weekdays in {spec:?}")));
+        return Err(format!("no weekdays in {spec:?} (use e.g. \"Mon-Fri\" or \"Sat,Sun\")"));
     }
     Ok(set)
 }
@@ -217,13 +217,15 @@ thread_local! {
     static ZONES: RefCell<HashMap<String, jiff::tz::TimeZone>> = RefCell::new(HashMap::new());
 }
 
-fn zone(tz: &str) -> Res<jiff::tz::TimeZone> {
+/// The time zone named `tz` (IANA name), cached per thread.
+pub(crate) fn zone(tz: &str) -> Result<jiff::tz::TimeZone, String> {
     ZONES.with(|z| {
         let mut z = z.borrow_mut();
         if let Some(found) = z.get(tz) {
             return Ok(found.clone());
         }
-        let found = jiff::tz::TimeZone::get(tz).map_err(|e| runtime(format!("unknown time zone {tz:?}: {e}")))?;
+        let found = jiff::tz::TimeZone::get(tz)
+            .map_err(|e| format!("unknown time zone {tz:?} (use an IANA name such as \"Europe/Paris\" or \"UTC\"): {e}"))?;
         if z.len() >= 64 {
             z.clear();
         }
@@ -263,9 +265,9 @@ pub(crate) fn parse_hours(
     start: &str,
     end: &str,
 ) -> Res<(jiff::tz::TimeZone, Option<u8>, u32, u32)> {
-    let zone = zone(tz)?;
-    let (start, end) = (hhmm(start)?, hhmm(end)?);
-    let days = days.map(day_set).transpose()?;
+    let zone = zone(tz).map_err(runtime)?;
+    let (start, end) = (hhmm(start).map_err(runtime)?, hhmm(end).map_err(runtime)?);
+    let days = days.map(day_set).transpose().map_err(runtime)?;
     Ok((zone, days, start, end))
 }
 

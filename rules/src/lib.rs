@@ -8,10 +8,13 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 mod actions;
+mod bounds;
+mod builtins;
 mod dsl;
 mod error;
 mod fast;
 mod helpers;
+mod literals;
 mod outcome;
 mod sandbox;
 mod state;
@@ -48,6 +51,14 @@ pub struct RuleOptions {
     pub max_array_size: usize,
     /// Maximum number of entries of any object map a rule builds.
     pub max_map_size: usize,
+    /// Wall-clock budget of the whole rule set for one ticket, in milliseconds; 0 = unlimited.
+    /// The rule running when it is spent, and every rule after it, ends with
+    /// [`RuleError::TimeLimit`].
+    pub time_budget_ms: u64,
+    /// Bytes the strings, arrays and maps held by the running rule (its variables, at every
+    /// function call level) may total for one ticket; 0 = unlimited. Past it the rule ends
+    /// with [`RuleError::MemoryLimit`].
+    pub memory_budget_bytes: usize,
 }
 
 impl Default for RuleOptions {
@@ -59,6 +70,8 @@ impl Default for RuleOptions {
             max_string_size: 1 << 20,
             max_array_size: 10_000,
             max_map_size: 10_000,
+            time_budget_ms: 50,
+            memory_budget_bytes: 16 << 20,
         }
     }
 }
@@ -213,10 +226,12 @@ impl RuleSet {
         let m = view::ModelObj::new(model, &live);
         let (run, outcome, pending) = sandbox::with_engine(&self.inner, |runner| {
             state::begin(t.clone(), m.clone(), self.inner.regexes.clone(), runner.plan.clone());
+            bounds::begin(&self.inner.options);
             let run = runner.run(|scope| {
                 scope.push_constant("ticket", t);
                 scope.push_constant("model", m);
             });
+            bounds::finish();
             let (outcome, pending) = state::finish();
             (run, outcome, pending)
         })?;
@@ -236,7 +251,7 @@ impl RuleSet {
         if let Some(err) = pending {
             return Err(err);
         }
-        match dsl::classify(e, TOP_LEVEL, self.inner.options.max_operations_per_rule) {
+        match dsl::classify(e, TOP_LEVEL, &self.inner.options) {
             Ok(()) | Err(None) => Ok(outcome),
             Err(Some(err)) => Err(err),
         }

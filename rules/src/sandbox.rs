@@ -11,7 +11,7 @@ use rhai::{Caches, Engine, EvalAltResult, ImmutableString, OptimizationLevel, Sc
 use crate::error::RuleError;
 use crate::fast::{Drive, Plan};
 use crate::state::{self, RegexMap};
-use crate::{actions, dsl, fast, helpers, view, Inner, RuleInfo, RuleOptions};
+use crate::{actions, bounds, builtins, dsl, fast, helpers, view, Inner, RuleInfo, RuleOptions};
 
 /// Rule sets cached per thread; hot reload swaps rule sets, so old ones must age out.
 const MAX_CACHED_RULESETS: usize = 4;
@@ -34,7 +34,9 @@ pub(crate) fn build_engine(opts: &RuleOptions) -> Engine {
     view::register(&mut e);
     actions::register(&mut e);
     helpers::register(&mut e);
-    dsl::register(&mut e, opts.strict, opts.max_operations_per_rule);
+    dsl::register(&mut e, opts);
+    bounds::register(&mut e, opts);
+    builtins::register(&mut e);
     e
 }
 

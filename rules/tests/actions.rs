@@ -65,9 +65,10 @@ fn no_review_by_default() {
 
 #[test]
 fn invalid_values_are_runtime_errors_of_that_rule() {
+    // Computed values are checked when the rule runs (literals at load: tests/literals.rs).
     let o = eval(
-        r#"rule "bad priority" { set_priority("urgent"); }
-           rule "bad strategy" { set_strategy("random"); }
+        r#"rule "bad priority" { let p = "urgent"; set_priority(p); }
+           rule "bad strategy" { let s = "random"; set_strategy(s); }
            rule "empty group" { set_group("  "); }
            rule "ok" { set_group("billing"); }"#,
         &ticket("s", "b"),
