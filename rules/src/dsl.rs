@@ -66,8 +66,8 @@ enum End {
 
 /// What the native plan did for the rule that is starting.
 enum Step {
-    /// The rule ran completely (condition false, or condition and body native).
-    Finished,
+    /// The rule ran completely (condition false, or condition and body native), ending so.
+    Finished(End),
     /// The condition was true natively; the body runs in Rhai.
     RunBody,
     /// No native condition: everything runs in Rhai.
@@ -84,35 +84,35 @@ fn run_rule(ctx: &mut EvalContext, inputs: &[Expression], st: &Dynamic, strict: 
         let idx = s.outcome.trace.len();
         s.outcome.trace.push(RuleTrace::new(name));
         s.in_rule = true;
-        let step = fast_step(s, idx, name);
-        let done = match step {
-            Step::Finished => Some(end_rule(s, End::Done, name, stop_flag, strict)),
-            _ => None,
-        };
-        (step, done)
+        match fast_step(s, idx, name, limit) {
+            Step::Finished(end) => (None, Some(end_rule(s, end, name, stop_flag, strict))),
+            step => (Some(step), None),
+        }
     });
     if let Some(done) = done {
         return done;
     }
 
     let run = match step {
-        Step::RunBody => inputs.last().map_or(Ok(()), |block| ctx.eval_expression_tree(block).map(drop)),
+        Some(Step::RunBody) => inputs.last().map_or(Ok(()), |block| ctx.eval_expression_tree(block).map(drop)),
         _ => run_body(ctx, inputs),
     };
-    let end = match run {
-        Ok(()) => End::Done,
-        Err(e) => match classify(&e, name, limit) {
-            Ok(()) => End::Done,
-            Err(None) => End::Stop,
-            Err(Some(err)) => End::Failed(err),
-        },
-    };
+    let end = end_of(run, name, limit);
     ctx.global_runtime_state_mut().num_operations = 0;
     state::with(|s| end_rule(s, end, name, stop_flag, strict))
 }
 
+/// How a rule whose body ran with result `run` ended.
+fn end_of(run: Result<(), Box<EvalAltResult>>, name: &str, limit: u64) -> End {
+    match run.map_err(|e| classify(&e, name, limit)) {
+        Ok(()) | Err(Ok(())) => End::Done,
+        Err(Err(None)) => End::Stop,
+        Err(Err(Some(err))) => End::Failed(err),
+    }
+}
+
 /// Runs what the native plan of rule `idx` can run; see [`Step`].
-fn fast_step(s: &mut EvalState, idx: usize, name: &str) -> Step {
+fn fast_step(s: &mut EvalState, idx: usize, name: &str, limit: u64) -> Step {
     let Some(plan) = s.plan.take() else { return Step::Slow };
     let step = match plan.rules.get(idx).filter(|r| r.name == name) {
         None => Step::Slow,
@@ -127,13 +127,13 @@ fn fast_step(s: &mut EvalState, idx: usize, name: &str) -> Step {
             };
             match hit {
                 None => Step::Slow,
-                Some(false) => Step::Finished,
+                Some(false) => Step::Finished(End::Done),
                 Some(true) => {
                     if let Some(t) = s.outcome.trace.last_mut() {
                         t.matched = true;
                     }
                     match &r.body {
-                        Some(body) if fast::run_body(s, body) => Step::Finished,
+                        Some(body) if fast::body_ok(s, body) => Step::Finished(end_of(fast::run_body(s, body), name, limit)),
                         _ => Step::RunBody,
                     }
                 }
@@ -173,11 +173,13 @@ fn run_native(s: &mut EvalState, plan: &Plan, idx: usize) -> Option<Result<(), B
     let mut trace = RuleTrace::new(&r.name);
     trace.matched = hit;
     s.outcome.trace.push(trace);
-    if hit {
+    let end = if hit {
         s.in_rule = true;
-        fast::run_body(s, body);
-    }
-    Some(end_rule(s, End::Done, &r.name, r.stop, false).map(drop))
+        end_of(fast::run_body(s, body), &r.name, plan.limit)
+    } else {
+        End::Done
+    };
+    Some(end_rule(s, end, &r.name, r.stop, plan.strict).map(drop))
 }
 
 /// Records how the rule ended; stops the script for `stop` and strict-mode failures.

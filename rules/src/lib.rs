@@ -48,6 +48,9 @@ pub struct RuleOptions {
     pub max_array_size: usize,
     /// Maximum number of entries of any object map a rule builds.
     pub max_map_size: usize,
+    /// Run the common rule shapes natively (same results, traces and errors, without the
+    /// interpreter); false runs everything through Rhai, e.g. as the reference in tests.
+    pub native: bool,
 }
 
 impl Default for RuleOptions {
@@ -59,6 +62,7 @@ impl Default for RuleOptions {
             max_string_size: 1 << 20,
             max_array_size: 10_000,
             max_map_size: 10_000,
+            native: true,
         }
     }
 }
