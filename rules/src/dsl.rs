@@ -144,9 +144,19 @@ fn fast_step(s: &mut EvalState, idx: usize, name: &str, limit: u64) -> Step {
     step
 }
 
-/// Runs rule `idx` natively for the native driver (see [`fast::Drive`]). `None`, before any
-/// effect, when it has to run in Rhai after all (e.g. a model string invalid for its action).
-pub(crate) fn native_rule(s: &mut EvalState, idx: usize) -> Option<Result<(), Box<EvalAltResult>>> {
+/// Operations Rhai counts for a top-level rule statement before the rule's own budget
+/// starts (at least the true count: being over only sends the rule to Rhai).
+const RULE_ENTRY_OPS: u64 = 4;
+
+/// Runs rule `idx` natively for the native driver (see [`fast::Drive`]), `ops` operations
+/// into the top-level budget. `None`, before any effect, when it has to run in Rhai after all
+/// (e.g. a model string invalid for its action, or Rhai would stop at the rule statement
+/// itself for lack of budget).
+pub(crate) fn native_rule(s: &mut EvalState, idx: usize, ops: u64) -> Option<Result<(), Box<EvalAltResult>>> {
+    let limit = s.plan.as_ref()?.limit;
+    if limit != 0 && ops.saturating_add(RULE_ENTRY_OPS) > limit {
+        return None;
+    }
     let plan = s.plan.take()?;
     let done = run_native(s, &plan, idx);
     s.plan = Some(plan);

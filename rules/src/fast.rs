@@ -530,6 +530,9 @@ pub(crate) fn build(ast: &AST, rules: &[RuleInfo], options: &RuleOptions, regexe
             _ => Cond::Slow,
         };
         let body = if fits { c.inputs.last().and_then(|b| cx.body(b)) } else { None };
+        // Rhai counts the condition's operations towards the body's budget; a body run by Rhai
+        // (it may loop) must therefore see them, so under a budget its condition is not native.
+        let cond = if body.is_none() && budget != 0 && matches!(cond, Cond::Fast(_)) { Cond::Slow } else { cond };
         let stop = c.tokens.get(2).is_some_and(|t| t == "stop");
         if let Some(d) = &mut driver {
             d.push(if !matches!(cond, Cond::Slow) && body.is_some() { Drive::Native(plan.rules.len()) } else { Drive::Rhai(i) });
@@ -806,6 +809,18 @@ pub(crate) fn run_body(s: &mut EvalState, body: &[Action]) -> Result<(), Box<Eva
         }
     }
     Ok(())
+}
+
+impl crate::RuleSet {
+    /// How many rules run fully natively (condition and body) on this thread, so tests can
+    /// check that they exercise the fast path.
+    #[doc(hidden)]
+    pub fn native_rules(&self) -> usize {
+        let count = |r: &mut crate::sandbox::Runner| {
+            r.plan.rules.iter().filter(|p| !matches!(p.cond, Cond::Slow) && p.body.is_some()).count()
+        };
+        crate::sandbox::with_engine(&self.inner, count).unwrap_or(0)
+    }
 }
 
 #[cfg(test)]

@@ -105,3 +105,26 @@ fn a_rule_over_a_small_operation_budget_fails_natively_too() {
         }
     }
 }
+
+#[test]
+fn a_native_condition_counts_towards_the_budget_of_an_interpreted_body() {
+    for budget in [100, 150, 200] {
+        for n in (0..100).step_by(3) {
+            let src = format!(
+                "rule \"Loop\" when contains_any(ticket.text, [\"refund\"]) && ticket.channel != \"chat\" && !model.loaded {{ let n = 0; while n < {n} {{ n += 1; }} }}\n"
+            );
+            let opts = RuleOptions { max_operations_per_rule: budget, ..RuleOptions::default() };
+            assert_eq!(run(&src, opts.clone()), run(&src, RuleOptions { native: false, ..opts }), "budget {budget}, {n} loops");
+        }
+    }
+}
+
+#[test]
+fn top_level_constants_between_native_rules_have_the_budget_they_have_in_rhai() {
+    let consts = |from: usize| (from..from + 30).map(|i| format!("const C{i} = [\"a{i}\"];\n")).collect::<String>();
+    let src = format!("{}rule \"Native\" {{ add_tag(\"n\"); }}\n{}rule \"Last\" {{ add_tag(\"l\"); }}\n", consts(0), consts(30));
+    for budget in (32..100).step_by(4) {
+        let opts = RuleOptions { max_operations_per_rule: budget, ..RuleOptions::default() };
+        assert_eq!(run(&src, opts.clone()), run(&src, RuleOptions { native: false, ..opts }), "budget {budget}");
+    }
+}
