@@ -16,7 +16,7 @@ MINUTES="${1:-10}"
 shift || true
 TARGETS=("$@")
 if [ ${#TARGETS[@]} -eq 0 ]; then
-    TARGETS=(rules_compile_eval ticket_triage model_load csv_load)
+    TARGETS=(rules_compile_eval rules_differential ticket_triage model_load csv_load)
 fi
 JOBS="${FUZZ_JOBS:-1}"
 SAN="${FUZZ_SANITIZER:-address}"

@@ -15,8 +15,7 @@ static VIEWS: OnceLock<(TicketView, ModelView, ModelView)> = OnceLock::new();
 fuzz_target!(|data: &[u8]| {
     let Ok(source) = std::str::from_utf8(data) else { return };
     let (ticket, model, empty) = VIEWS.get_or_init(|| (common::ticket_view(), common::model_view(), ModelView::default()));
-    // A smaller budget than the default keeps endless loops cheap; still above the 1000 below
-    // which fast paths are switched off.
+    // A smaller budget than the default keeps endless loops cheap.
     let options = RuleOptions { max_operations_per_rule: 20_000, max_string_size: 64 << 10, ..RuleOptions::default() };
     let Ok(rules) = RuleSet::compile(source, "fuzz.rhai", options.clone()) else { return };
     let first = rules.evaluate(ticket, model);

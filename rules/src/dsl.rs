@@ -69,8 +69,8 @@ enum End {
 
 /// What the native plan did for the rule that is starting.
 enum Step {
-    /// The rule ran completely (condition false, or condition and body native).
-    Finished,
+    /// The rule ran completely (condition false, or condition and body native), ending so.
+    Finished(End),
     /// The condition was true natively; the body runs in Rhai.
     RunBody,
     /// No native condition: everything runs in Rhai.
@@ -91,37 +91,37 @@ fn run_rule(ctx: &mut EvalContext, inputs: &[Expression], st: &Dynamic, opts: &R
         if bounds::expired() {
             // The ticket's time is spent: later rules end at once, however cheap they are.
             let err = RuleError::TimeLimit { rule: name.to_owned(), budget_ms: opts.time_budget_ms };
-            return (Step::Finished, Some(end_rule(s, End::Failed(err), name, stop_flag, strict)));
+            return (None, Some(end_rule(s, End::Failed(err), name, stop_flag, strict)));
         }
-        let step = fast_step(s, idx, name);
-        let done = match step {
-            Step::Finished => Some(end_rule(s, End::Done, name, stop_flag, strict)),
-            _ => None,
-        };
-        (step, done)
+        match fast_step(s, idx, name, opts) {
+            Step::Finished(end) => (None, Some(end_rule(s, end, name, stop_flag, strict))),
+            step => (Some(step), None),
+        }
     });
     if let Some(done) = done {
         return done;
     }
 
     let run = match step {
-        Step::RunBody => inputs.last().map_or(Ok(()), |block| ctx.eval_expression_tree(block).map(drop)),
+        Some(Step::RunBody) => inputs.last().map_or(Ok(()), |block| ctx.eval_expression_tree(block).map(drop)),
         _ => run_body(ctx, inputs),
     };
-    let end = match run {
-        Ok(()) => End::Done,
-        Err(e) => match classify(&e, name, opts) {
-            Ok(()) => End::Done,
-            Err(None) => End::Stop,
-            Err(Some(err)) => End::Failed(err),
-        },
-    };
+    let end = end_of(run, name, opts);
     ctx.global_runtime_state_mut().num_operations = 0;
     state::with(|s| end_rule(s, end, name, stop_flag, strict))
 }
 
+/// How a rule whose body ran with result `run` ended.
+fn end_of(run: Result<(), Box<EvalAltResult>>, name: &str, opts: &RuleOptions) -> End {
+    match run.map_err(|e| classify(&e, name, opts)) {
+        Ok(()) | Err(Ok(())) => End::Done,
+        Err(Err(None)) => End::Stop,
+        Err(Err(Some(err))) => End::Failed(err),
+    }
+}
+
 /// Runs what the native plan of rule `idx` can run; see [`Step`].
-fn fast_step(s: &mut EvalState, idx: usize, name: &str) -> Step {
+fn fast_step(s: &mut EvalState, idx: usize, name: &str, opts: &RuleOptions) -> Step {
     let Some(plan) = s.plan.take() else { return Step::Slow };
     let step = match plan.rules.get(idx).filter(|r| r.name == name) {
         None => Step::Slow,
@@ -136,13 +136,13 @@ fn fast_step(s: &mut EvalState, idx: usize, name: &str) -> Step {
             };
             match hit {
                 None => Step::Slow,
-                Some(false) => Step::Finished,
+                Some(false) => Step::Finished(End::Done),
                 Some(true) => {
                     if let Some(t) = s.outcome.trace.last_mut() {
                         t.matched = true;
                     }
                     match &r.body {
-                        Some(body) if fast::run_body(s, body) => Step::Finished,
+                        Some(body) if fast::body_ok(s, body) => Step::Finished(end_of(fast::run_body(s, body), name, opts)),
                         _ => Step::RunBody,
                     }
                 }
@@ -153,11 +153,17 @@ fn fast_step(s: &mut EvalState, idx: usize, name: &str) -> Step {
     step
 }
 
-/// Runs rule `idx` natively for the native driver (see [`fast::Drive`]). `None`, before any
-/// effect, when it has to run in Rhai after all (e.g. a model string invalid for its action).
-pub(crate) fn native_rule(s: &mut EvalState, idx: usize) -> Option<Result<(), Box<EvalAltResult>>> {
-    if bounds::expired() {
-        // Past the time budget: the rule runs in Rhai, which ends it with the typed error.
+/// Operations Rhai counts for a top-level rule statement before the rule's own budget
+/// starts (at least the true count: being over only sends the rule to Rhai).
+const RULE_ENTRY_OPS: u64 = 4;
+
+/// Runs rule `idx` natively for the native driver (see [`fast::Drive`]), `ops` operations
+/// into the top-level budget. `None`, before any effect, when it has to run in Rhai after all
+/// (e.g. a model string invalid for its action, Rhai would stop at the rule statement
+/// itself for lack of budget, or the time budget is spent: Rhai then ends it with the typed error).
+pub(crate) fn native_rule(s: &mut EvalState, idx: usize, ops: u64) -> Option<Result<(), Box<EvalAltResult>>> {
+    let limit = s.plan.as_ref()?.options.max_operations_per_rule;
+    if bounds::expired() || (limit != 0 && ops.saturating_add(RULE_ENTRY_OPS) > limit) {
         return None;
     }
     let plan = s.plan.take()?;
@@ -186,11 +192,13 @@ fn run_native(s: &mut EvalState, plan: &Plan, idx: usize) -> Option<Result<(), B
     let mut trace = RuleTrace::new(&r.name);
     trace.matched = hit;
     s.outcome.trace.push(trace);
-    if hit {
+    let end = if hit {
         s.in_rule = true;
-        fast::run_body(s, body);
-    }
-    Some(end_rule(s, End::Done, &r.name, r.stop, false).map(drop))
+        end_of(fast::run_body(s, body), &r.name, &plan.options)
+    } else {
+        End::Done
+    };
+    Some(end_rule(s, end, &r.name, r.stop, plan.options.strict).map(drop))
 }
 
 /// Records how the rule ended; stops the script for `stop` and strict-mode failures.

@@ -10,14 +10,15 @@
 //! so results, traces and errors are identical; the fast path only skips the interpreter.
 //!
 //! Fast paths are off when the script could make a form mean something else: a script
-//! function with the same name as a helper/action, a variable named `ticket` or `model`, or
-//! an operation budget so small that skipping the interpreter's operation count would show.
+//! function with the same name as a helper/action, or a variable named `ticket` or `model`;
+//! a rule is not lowered when the interpreter could run out of its operation budget on it;
+//! and `RuleOptions::native = false` turns them all off.
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
 use regex::Regex;
-use rhai::{ASTFlags, ASTNode, Expr, ImmutableString, Stmt, AST};
+use rhai::{ASTFlags, ASTNode, EvalAltResult, Expr, ImmutableString, Position, Stmt, AST};
 
 use crate::actions::{self, ActFn, CheckFn};
 use crate::dsl::KEYWORD;
@@ -26,8 +27,12 @@ use crate::state::{EvalState, RegexMap};
 use crate::view::{ModelData, TicketData};
 use crate::{RuleInfo, RuleOptions};
 
-/// Below this operation budget per rule, the interpreter's own operation count matters.
-const MIN_BUDGET_FOR_FAST_PATHS: u64 = 1000;
+/// Operations the interpreter may count per AST node of a rule it runs without loops or
+/// script calls (each node is evaluated at most once; property reads count twice), with
+/// room to spare: a rule lowered natively can never reach the operation limit in Rhai.
+const OPS_PER_NODE: u64 = 4;
+/// Operations counted around a rule besides its nodes.
+const OPS_PER_RULE: u64 = 16;
 
 /// Native plans for the rules of one rule set, in evaluation order.
 #[derive(Default)]
@@ -38,6 +43,8 @@ pub(crate) struct Plan {
     /// How to run the top-level statements without the interpreter walking them, when they
     /// are only rules and literal constants; `None` runs the whole script in Rhai.
     pub driver: Option<Vec<Drive>>,
+    /// The rule set's options: strictness and the limits named in errors.
+    pub options: RuleOptions,
 }
 
 /// One top-level statement for the native driver.
@@ -74,6 +81,8 @@ pub(crate) struct Action {
     pub f: ActFn,
     pub check: CheckFn,
     pub arg: Arg,
+    /// Position of the call, which the interpreter puts in the action's error.
+    pub pos: Position,
 }
 
 /// An action argument that can be read without running any code.
@@ -444,14 +453,21 @@ struct Ctx<'a> {
 
 /// Builds the plan from this thread's compiled `ast`; `rules` is the rule list of the set.
 pub(crate) fn build(ast: &AST, rules: &[RuleInfo], options: &RuleOptions, regexes: &RegexMap) -> Plan {
-    let budget = options.max_operations_per_rule;
-    if budget != 0 && budget < MIN_BUDGET_FOR_FAST_PATHS {
+    if !options.native {
         return Plan::default();
     }
+    let budget = options.max_operations_per_rule;
+    let tops: HashMap<*const Stmt, usize> = ast.statements().iter().enumerate().map(|(i, s)| (s as *const Stmt, i)).collect();
+    let mut nodes = vec![0u64; tops.len()];
     let mut declared: HashMap<ImmutableString, usize> = HashMap::new();
     ast.walk(&mut |path: &[ASTNode]| {
         if let Some(ASTNode::Stmt(Stmt::Var(x, ..))) = path.last() {
             *declared.entry(x.0.name.clone()).or_default() += 1;
+        }
+        if let Some(ASTNode::Stmt(top)) = path.first() {
+            if let Some(&i) = tops.get(&(*top as *const Stmt)) {
+                nodes[i] += 1;
+            }
         }
         true
     });
@@ -504,12 +520,17 @@ pub(crate) fn build(ast: &AST, rules: &[RuleInfo], options: &RuleOptions, regexe
             _ => ImmutableString::new(),
         };
         let has_when = c.tokens.iter().any(|t| t == "when");
+        let fits = budget == 0 || nodes[i].saturating_mul(OPS_PER_NODE).saturating_add(OPS_PER_RULE) <= budget;
         let cond = match (has_when, &c.inputs[..]) {
+            _ if !fits => Cond::Slow,
             (false, [_, _]) => Cond::Always,
             (true, [_, cond, _]) => cx.test(cond).map_or(Cond::Slow, Cond::Fast),
             _ => Cond::Slow,
         };
-        let body = c.inputs.last().and_then(|b| cx.body(b));
+        let body = if fits { c.inputs.last().and_then(|b| cx.body(b)) } else { None };
+        // Rhai counts the condition's operations towards the body's budget; a body run by Rhai
+        // (it may loop) must therefore see them, so under a budget its condition is not native.
+        let cond = if body.is_none() && budget != 0 && matches!(cond, Cond::Fast(_)) { Cond::Slow } else { cond };
         let stop = c.tokens.get(2).is_some_and(|t| t == "stop");
         if let Some(d) = &mut driver {
             d.push(if !matches!(cond, Cond::Slow) && body.is_some() { Drive::Native(plan.rules.len()) } else { Drive::Rhai(i) });
@@ -522,6 +543,7 @@ pub(crate) fn build(ast: &AST, rules: &[RuleInfo], options: &RuleOptions, regexe
     }
     plan.needles = cx.needles.into_inner();
     plan.driver = driver;
+    plan.options = options.clone();
     plan
 }
 
@@ -707,10 +729,10 @@ impl Ctx<'_> {
         let Expr::Stmt(block) = block else { return None };
         let mut out = Vec::new();
         for stmt in block.statements() {
-            let f = match stmt {
-                Stmt::FnCall(f, _) => &**f,
+            let (f, pos) = match stmt {
+                Stmt::FnCall(f, pos) => (&**f, *pos),
                 Stmt::Expr(e) => match &**e {
-                    Expr::FnCall(f, _) => &**f,
+                    Expr::FnCall(f, pos) => (&**f, *pos),
                     _ => return None,
                 },
                 Stmt::Noop(_) => continue,
@@ -726,7 +748,7 @@ impl Ctx<'_> {
                 [] if f.name == "needs_review" => Arg::Lit(ImmutableString::new()),
                 _ => return None,
             };
-            out.push(Action { f: act, check, arg });
+            out.push(Action { f: act, check, arg, pos });
         }
         Some(out)
     }
@@ -765,21 +787,37 @@ pub(crate) fn body_ok(s: &EvalState, body: &[Action]) -> bool {
     body.iter().all(|a| (a.check)(a.arg.get(&model.0)))
 }
 
-/// Runs a native body; returns false, having done nothing, when [`body_ok`] is false.
-pub(crate) fn run_body(s: &mut EvalState, body: &[Action]) -> bool {
-    if !body_ok(s, body) {
-        return false;
-    }
+/// Runs a native body whose [`body_ok`] is true. The first failing action ends it with the
+/// error the interpreter would raise (at the call's position): earlier actions stay, later
+/// ones do not run.
+pub(crate) fn run_body(s: &mut EvalState, body: &[Action]) -> Result<(), Box<EvalAltResult>> {
     let model = s.model.clone();
     for a in body {
         let arg = match (&a.arg, &model) {
             (Arg::Lit(v), _) => v.as_str(),
             (arg, Some(m)) => arg.get(&m.0),
-            (_, None) => continue,
+            (_, None) => "",
         };
-        let _ = (a.f)(s, arg);
+        if let Err(mut e) = (a.f)(s, arg) {
+            if e.position().is_none() {
+                e.set_position(a.pos);
+            }
+            return Err(e);
+        }
     }
-    true
+    Ok(())
+}
+
+impl crate::RuleSet {
+    /// How many rules run fully natively (condition and body) on this thread, so tests can
+    /// check that they exercise the fast path.
+    #[doc(hidden)]
+    pub fn native_rules(&self) -> usize {
+        let count = |r: &mut crate::sandbox::Runner| {
+            r.plan.rules.iter().filter(|p| !matches!(p.cond, Cond::Slow) && p.body.is_some()).count()
+        };
+        crate::sandbox::with_engine(&self.inner, count).unwrap_or(0)
+    }
 }
 
 #[cfg(test)]
@@ -790,9 +828,9 @@ mod tests {
     /// A fixed clock: no test reads the machine's.
     const NOW: jiff::Timestamp = jiff::Timestamp::constant(1_763_467_200, 0);
 
-    /// Fast paths are off below this budget, so the same rules run fully in Rhai.
+    /// Fast paths off: the same rules run fully in Rhai.
     fn slow_options() -> RuleOptions {
-        RuleOptions { max_operations_per_rule: MIN_BUDGET_FOR_FAST_PATHS - 1, ..RuleOptions::default() }
+        RuleOptions { native: false, ..RuleOptions::default() }
     }
 
     fn plan_of(rules: &RuleSet) -> std::sync::Arc<Plan> {

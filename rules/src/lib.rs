@@ -59,6 +59,9 @@ pub struct RuleOptions {
     /// function call level) may total for one ticket; 0 = unlimited. Past it the rule ends
     /// with [`RuleError::MemoryLimit`].
     pub memory_budget_bytes: usize,
+    /// Run the common rule shapes natively (same results, traces and errors, without the
+    /// interpreter); false runs everything through Rhai, e.g. as the reference in tests.
+    pub native: bool,
 }
 
 impl Default for RuleOptions {
@@ -72,6 +75,7 @@ impl Default for RuleOptions {
             max_map_size: 10_000,
             time_budget_ms: 50,
             memory_budget_bytes: 16 << 20,
+            native: true,
         }
     }
 }

@@ -109,12 +109,14 @@ impl Runner {
                 let mut r = Ok(());
                 for step in steps {
                     let stmt = match *step {
-                        Drive::Native(i) => match state::with(|s| dsl::native_rule(s, i)) {
+                        Drive::Native(i) => match state::with(|s| dsl::native_rule(s, i, global.num_operations)) {
                             Some(done) => {
                                 r = done;
                                 if r.is_err() {
                                     break;
                                 }
+                                // As a rule run by Rhai does: top-level code after it gets a fresh budget.
+                                global.num_operations = 0;
                                 continue;
                             }
                             None => self.plan.rules[i].stmt,
