@@ -33,7 +33,12 @@ LOGS="$(mktemp -d)"
 trap 'rm -f "$LIST"' EXIT
 started=$SECONDS
 # One build; each test artifact's executable and the package dir cargo would run it from.
-cargo test --release --no-run --message-format=json 2>/dev/null | python3 -c '
+if ! cargo test --release --no-run --message-format=json 2>"$LOGS/build.log" > "$LOGS/build.json"; then
+  tail -30 "$LOGS/build.log" >&2
+  echo "build failed (log: $LOGS/build.log)" >&2
+  exit 1
+fi
+python3 -c '
 import json, os, sys
 for line in sys.stdin:
     try:
@@ -42,7 +47,7 @@ for line in sys.stdin:
         continue
     if msg.get("reason") == "compiler-artifact" and msg.get("executable") and msg.get("profile", {}).get("test"):
         print(msg["executable"] + "\t" + os.path.dirname(msg["manifest_path"]))
-' | sort -u > "$LIST"
+' < "$LOGS/build.json" | sort -u > "$LIST"
 echo "built $(wc -l < "$LIST") test binaries in $((SECONDS - started)) s; logs in $LOGS"
 
 passed=0

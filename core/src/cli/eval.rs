@@ -39,6 +39,9 @@ pub struct EvalArgs {
     /// coverage, conflicts and rule+model decisions vs labels.
     #[arg(long)]
     pub rules: Option<PathBuf>,
+    /// The time (RFC 3339) `--rules` sees for tickets without `created_at`, instead of the clock.
+    #[arg(long)]
+    pub now: Option<jiff::Timestamp>,
 }
 
 /// Confusion matrices wider than this are left to `--json`.
@@ -78,7 +81,7 @@ fn write_report(args: &EvalArgs, path: &Path, model: Model, data: &LabelledData,
         Some(rules_path) => {
             let rules = RuleSet::load(rules_path, RuleOptions::default()).map_err(|e| e.to_string())?;
             let tickets = report_tickets(args, data)?;
-            Some(run_rules(rules, Some(Arc::new(model)), &tickets).map_err(|e| e.to_string())?)
+            Some(run_rules(rules, Some(Arc::new(model)), &tickets, args.now).map_err(|e| e.to_string())?)
         }
         None => None,
     };
