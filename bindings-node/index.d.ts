@@ -144,6 +144,13 @@ export interface EngineOptions {
   topK?: number;
   /** A rule raising an error fails the triage (RULE_RUNTIME) instead of being recorded. */
   strictRules?: boolean;
+  /**
+   * A fixed "now" (RFC 3339 string or `Date`) for tickets without `created_at`: `now()` in
+   * rules, `within_hours` and agents' working hours. Unset reads the clock once per ticket.
+   */
+  now?: string | Date | null;
+  /** `set_agent` may name an agent who is not on the roster (default false: a rule error). */
+  allowUnlistedAgents?: boolean;
 }
 
 /** The options in use, as triagekit serialises them. */
@@ -155,6 +162,9 @@ export interface EngineOptionsSnapshot {
   commit: boolean;
   top_k: number;
   strict_rules: boolean;
+  /** RFC 3339, or null when the machine's clock is read. */
+  now: string | null;
+  allow_unlisted_agents: boolean;
 }
 
 /** A roster object (the agents.json format): agents, groups and strategies. */

@@ -47,7 +47,8 @@ def engine():
         rules=str(ROOT / "fixtures" / "rules" / "helpdesk.rhai"),
         model=model,
         agents=str(ROOT / "fixtures" / "agents.json"),
-        options={"commit": False},
+        # A fixed clock: rows without created_at route the same at any hour of the run.
+        options={"commit": False, "now": "2026-11-23T10:00:00Z"},
     )
 
 

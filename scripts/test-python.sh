@@ -15,7 +15,7 @@ fi
 # Pinned so a new release upstream cannot turn CI red overnight; bump deliberately.
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
   "maturin==1.16.0" "pytest==9.2.0" "flask==3.1.3" "pandas==3.1.1" \
-  "dask[distributed]==2026.8.0" "pyarrow==26.0.1" "scikit-learn==1.9.1"
+  "dask[distributed]==2026.8.0" "pyarrow==26.0.1" "scikit-learn==1.9.1" "gunicorn==27.0.1"
 
 rm -f target/wheels/triagekit-*.whl
 "$VENV/bin/maturin" build --release --quiet -m bindings-python/Cargo.toml -o target/wheels \

@@ -19,7 +19,10 @@ function ticketJson(ticket) {
   return json === undefined ? 'null' : json;
 }
 
-/** `reviewThreshold` -> `review_threshold`; keys already in snake_case pass through. */
+/**
+ * `reviewThreshold` -> `review_threshold`; keys already in snake_case pass through. A `Date`
+ * value (e.g. `now`) becomes its RFC 3339 UTC string, the form core reads.
+ */
 function snakeKeys(object, what) {
   if (object === undefined || object === null) return undefined;
   if (typeof object !== 'object' || Array.isArray(object)) {
@@ -27,9 +30,16 @@ function snakeKeys(object, what) {
   }
   const out = {};
   for (const [key, value] of Object.entries(object)) {
-    if (value !== undefined) out[key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)] = value;
+    if (value !== undefined) out[key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)] = dateString(value, key);
   }
   return out;
+}
+
+/** A valid `Date` as `toISOString()`; an invalid one is a caller bug, reported by name. */
+function dateString(value, key) {
+  if (!(value instanceof Date)) return value;
+  if (Number.isNaN(value.getTime())) throw invalidArgument(`${key} is an invalid Date`);
+  return value.toISOString();
 }
 
 /** `undefined`, or a boolean; anything else is a caller bug worth reporting. */

@@ -27,6 +27,11 @@ impl BatchTask {
     }
 
     fn run(&self) -> Result<String, ErrorInfo> {
+        // On triagekit's pool, not rayon's global one, like every parallel call of the engine.
+        triagekit::parallel::install(|| self.run_on_pool())
+    }
+
+    fn run_on_pool(&self) -> Result<String, ErrorInfo> {
         let parsed: Vec<Result<Ticket, TriageError>> = self.lines.par_split('\n').map(parse_ticket).collect();
         // Split without cloning: valid tickets go to the engine, failures keep their position.
         let mut tickets = Vec::with_capacity(parsed.len());

@@ -12,7 +12,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { Engine, Model } = require('..');
-const { fixtures, rulesPath, agentsPath, comparable, trainingData } = require('./helpers');
+const { fixtures, rulesPath, agentsPath, comparable, trainingData, FIXED_NOW } = require('./helpers');
 
 const badDir = path.join(fixtures, 'bad');
 const table = JSON.parse(fs.readFileSync(path.join(badDir, 'cases.json'), 'utf8'));
@@ -87,7 +87,7 @@ test.before(async () => {
   const modelPath = path.join(tmp, 'good.tkm');
   model.save(modelPath);
   modelBytes = fs.readFileSync(modelPath);
-  live = new Engine({ rules: rulesPath, model, agents: agentsPath, options: { commit: false } });
+  live = new Engine({ rules: rulesPath, model, agents: agentsPath, options: { commit: false, now: FIXED_NOW } });
   baseline = GOOD.map((t) => comparable(live.triage(t)));
 });
 
@@ -155,7 +155,7 @@ test('bad rules', async (t) => {
         assert.throws(() => live.reloadRules(dir), { code: 'RULE_COMPILE' });
         assert.equal(live.versions().rules, version);
       } else {
-        const bad = new Engine({ rules: dir, model, agents: agentsPath, options: { commit: false } });
+        const bad = new Engine({ rules: dir, model, agents: agentsPath, options: { commit: false, now: FIXED_NOW } });
         const results = await bad.triageBatch(GOOD);
         assert.equal(results.length, GOOD.length);
         if (expect.every_ticket_error) {
@@ -168,7 +168,7 @@ test('bad rules', async (t) => {
             assert.equal(traces.length, 1, `${c.name}: ${expect.rule} not run`);
             assert.ok(traces[0].error && traces[0].error.includes(expect.trace_error_contains), JSON.stringify(traces[0]));
           });
-          const strict = new Engine({ rules: dir, model, agents: agentsPath, options: { commit: false, strictRules: true } });
+          const strict = new Engine({ rules: dir, model, agents: agentsPath, options: { commit: false, strictRules: true, now: FIXED_NOW } });
           const error = thrown(() => strict.triage(GOOD[0]));
           checkError(c, error, { error: expect.strict_error });
           assert.equal(error.rule, expect.rule);

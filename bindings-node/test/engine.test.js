@@ -3,9 +3,9 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const { Engine } = require('..');
-const { rulesPath, agentsPath, sampleTickets, comparable } = require('./helpers');
+const { rulesPath, agentsPath, sampleTickets, comparable, FIXED_NOW } = require('./helpers');
 
-const engine = (options = {}) => new Engine({ rules: rulesPath, agents: agentsPath, options });
+const engine = (options = {}) => new Engine({ rules: rulesPath, agents: agentsPath, options: { now: FIXED_NOW, ...options } });
 
 test('fixture tickets triage to plain snake_case decisions', () => {
   const e = engine({ commit: false });
@@ -40,7 +40,7 @@ test('rules given as source text compile; paths load', () => {
 });
 
 test('Engine.fromPaths builds the same engine as the constructor', () => {
-  const a = Engine.fromPaths({ rules: rulesPath, agents: agentsPath, options: { commit: false } });
+  const a = Engine.fromPaths({ rules: rulesPath, agents: agentsPath, options: { commit: false, now: FIXED_NOW } });
   const b = engine({ commit: false });
   const t = sampleTickets()[2];
   assert.deepEqual(comparable(a.triage(t)), comparable(b.triage(t)));

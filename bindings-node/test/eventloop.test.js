@@ -4,10 +4,10 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { Engine } = require('..');
-const { rulesPath, agentsPath, sampleTickets } = require('./helpers');
+const { rulesPath, agentsPath, sampleTickets, FIXED_NOW } = require('./helpers');
 
 test('a timer keeps firing during a large triageBatch', async () => {
-  const engine = new Engine({ rules: rulesPath, agents: agentsPath, options: { commit: false } });
+  const engine = new Engine({ rules: rulesPath, agents: agentsPath, options: { commit: false, now: FIXED_NOW } });
   const base = sampleTickets().slice(0, 12);
   const tickets = Array.from({ length: 30_000 }, (_, i) => ({ ...base[i % base.length], id: `E-${i}` }));
   let worst = 0;

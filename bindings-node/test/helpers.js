@@ -7,6 +7,8 @@ const path = require('node:path');
 const fixtures = path.join(__dirname, '..', '..', 'fixtures');
 const rulesPath = path.join(fixtures, 'rules', 'helpdesk.rhai');
 const agentsPath = path.join(fixtures, 'agents.json');
+/** A Monday 10:00 UTC: engines get it as `now`, so tickets without created_at route the same at any hour. */
+const FIXED_NOW = '2026-11-23T10:00:00Z';
 
 /** Every line of sample.jsonl: parsed tickets, and the raw text of lines that are not JSON. */
 function sampleLines() {
@@ -36,7 +38,7 @@ function comparable(decision) {
   return { ...rest, trace: stableTrace };
 }
 
-module.exports = { fixtures, rulesPath, agentsPath, sampleLines, sampleTickets, comparable };
+module.exports = { fixtures, rulesPath, agentsPath, FIXED_NOW, sampleLines, sampleTickets, comparable };
 
 /** Minimal RFC 4180 reader (quoted fields, doubled quotes, newlines inside quotes). */
 function readCsv(file) {

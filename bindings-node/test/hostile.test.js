@@ -4,9 +4,9 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { Engine } = require('..');
-const { rulesPath, agentsPath } = require('./helpers');
+const { rulesPath, agentsPath, FIXED_NOW } = require('./helpers');
 
-const engine = new Engine({ rules: rulesPath, agents: agentsPath, options: { commit: false } });
+const engine = new Engine({ rules: rulesPath, agents: agentsPath, options: { commit: false, now: FIXED_NOW } });
 const invalid = (ticket, field) => (error) => {
   assert.equal(error.code, 'INVALID_TICKET', error.message);
   if (field) assert.equal(error.field, field);

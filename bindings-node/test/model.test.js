@@ -5,7 +5,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { Model, Engine } = require('..');
-const { trainingData, rulesPath, agentsPath } = require('./helpers');
+const { trainingData, rulesPath, agentsPath, FIXED_NOW } = require('./helpers');
 
 const data = trainingData();
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'triagekit-node-'));
@@ -60,7 +60,7 @@ test('a model plugs into an engine (object or path) and shows in the trace', asy
   const file = path.join(tmp, 'engine.tkm');
   model.save(file);
   for (const m of [model, file]) {
-    const engine = new Engine({ rules: rulesPath, agents: agentsPath, model: m, options: { commit: false } });
+    const engine = new Engine({ rules: rulesPath, agents: agentsPath, model: m, options: { commit: false, now: FIXED_NOW } });
     const d = engine.triage({ id: '1', subject: 'Refund', body: 'please refund the duplicate payment on my invoice' });
     assert.equal(d.trace.model_version, model.version);
     assert.equal(d.trace.model[0].head, 'category');

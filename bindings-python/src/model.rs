@@ -180,6 +180,7 @@ impl PyModel {
                             triagekit::load_rules(source, false)?,
                             Some(model.clone()),
                             &report::tickets_from_texts(&texts),
+                            None,
                         )?),
                         None => None,
                     };

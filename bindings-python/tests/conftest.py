@@ -3,7 +3,7 @@
 import pytest
 
 import triagekit
-from tk_data import AGENTS, RULES, sample_tickets, training_rows
+from tk_data import AGENTS, FIXED_NOW, RULES, sample_tickets, training_rows
 
 
 @pytest.fixture(scope="session")
@@ -22,4 +22,4 @@ def model():
 @pytest.fixture()
 def engine(model):
     """A fresh engine on the fixture rules, roster and model."""
-    return triagekit.Engine(rules=str(RULES), model=model, agents=str(AGENTS))
+    return triagekit.Engine(rules=str(RULES), model=model, agents=str(AGENTS), options={"now": FIXED_NOW})

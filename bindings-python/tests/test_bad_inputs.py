@@ -14,7 +14,7 @@ import zlib
 import pytest
 
 import triagekit
-from tk_data import AGENTS, FIXTURES, RULES, strip_timing, training_rows
+from tk_data import AGENTS, FIXED_NOW, FIXTURES, RULES, strip_timing, training_rows
 
 BAD = FIXTURES / "bad"
 TABLE = json.loads((BAD / "cases.json").read_text(encoding="utf-8"))
@@ -113,7 +113,7 @@ def model_bytes():
 def live(model_bytes):
     """One engine shared by every case: it must keep working after each bad input."""
     model = triagekit.Model.from_bytes(model_bytes)
-    engine = triagekit.Engine(rules=str(RULES), model=model, agents=str(AGENTS), options={"commit": False})
+    engine = triagekit.Engine(rules=str(RULES), model=model, agents=str(AGENTS), options={"commit": False, "now": FIXED_NOW})
     baseline = [comparable(engine.triage(t)) for t in GOOD]
     return engine, model, baseline
 
@@ -196,7 +196,7 @@ def test_rules(case, live, tmp_path):
         check_live(live)
         RAN.add(case["name"])
         return
-    bad = triagekit.Engine(rules=str(folder), model=model, agents=str(AGENTS), options={"commit": False})
+    bad = triagekit.Engine(rules=str(folder), model=model, agents=str(AGENTS), options={"commit": False, "now": FIXED_NOW})
     results = bad.triage_batch(GOOD)
     assert len(results) == len(GOOD)
     if "every_ticket_error" in expect:
@@ -210,7 +210,7 @@ def test_rules(case, live, tmp_path):
             assert len(traces) == 1, f"{case['name']}: {expect['rule']} not run"
             assert traces[0]["error"] and expect["trace_error_contains"] in traces[0]["error"], traces[0]
         strict = triagekit.Engine(rules=str(folder), model=model, agents=str(AGENTS),
-                                  options={"commit": False, "strict_rules": True})
+                                  options={"commit": False, "strict_rules": True, "now": FIXED_NOW})
         with pytest.raises(triagekit.RuleRuntimeError) as raised:
             strict.triage(GOOD[0])
         assert raised.value.code == expect["strict_error"]

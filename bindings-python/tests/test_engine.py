@@ -5,7 +5,7 @@ import json
 import pytest
 
 import triagekit
-from tk_data import AGENTS, RULES, strip_timing
+from tk_data import AGENTS, FIXED_NOW, RULES, strip_timing
 
 
 def test_triage_fixture_tickets(engine, tickets):
@@ -28,7 +28,7 @@ def test_trace_false_omits_trace(engine, tickets):
 
 
 def test_batch_equals_single_without_commit(model, tickets):
-    engine = triagekit.Engine(rules=str(RULES), model=model, agents=str(AGENTS), options={"commit": False})
+    engine = triagekit.Engine(rules=str(RULES), model=model, agents=str(AGENTS), options={"commit": False, "now": FIXED_NOW})
     many = tickets * 20
     single = [strip_timing(engine.triage(t, commit=False)) for t in many]
     batch = [strip_timing(d) for d in engine.triage_batch(many)]
@@ -101,7 +101,7 @@ def test_roster_operations(engine):
 
 
 def test_engine_without_model_or_roster(tickets):
-    engine = triagekit.Engine(rules=str(RULES))
+    engine = triagekit.Engine(rules=str(RULES), options={"now": FIXED_NOW})
     decision = engine.triage(tickets[0])
     assert decision["agent"] is None
     assert engine.model_version is None
@@ -119,7 +119,7 @@ def test_stats_and_prometheus(engine, tickets):
 
 
 def test_options_round_trip(model):
-    engine = triagekit.Engine(rules=str(RULES), model=model, options={"review_threshold": 0.5, "top_k": 2})
+    engine = triagekit.Engine(rules=str(RULES), model=model, options={"review_threshold": 0.5, "top_k": 2, "now": FIXED_NOW})
     assert engine.options["review_threshold"] == 0.5
     engine.set_options({"review_threshold": 0.1})
     assert engine.options["review_threshold"] == 0.1

@@ -5,11 +5,11 @@ import threading
 import time
 
 import triagekit
-from tk_data import AGENTS, RULES, strip_timing
+from tk_data import AGENTS, FIXED_NOW, RULES, strip_timing
 
 
 def test_python_thread_progresses_during_batch(model, tickets):
-    engine = triagekit.Engine(rules=str(RULES), model=model, agents=str(AGENTS), options={"commit": False})
+    engine = triagekit.Engine(rules=str(RULES), model=model, agents=str(AGENTS), options={"commit": False, "now": FIXED_NOW})
     batch = tickets * 4000
     started = time.perf_counter()
     engine.triage_batch(batch, trace=False)

@@ -12,6 +12,8 @@ RULES = FIXTURES / "rules" / "helpdesk.rhai"
 AGENTS = FIXTURES / "agents.json"
 TICKETS = FIXTURES / "tickets" / "sample.jsonl"
 TRAIN = FIXTURES / "train" / "tickets.csv"
+# A Monday 10:00 UTC: engines get it as `now`, so tickets without created_at route the same at any hour.
+FIXED_NOW = "2026-11-23T10:00:00Z"
 
 # A small labelled set used when fixtures/train/tickets.csv is absent, so the tests stand alone.
 _SYNTHETIC = {

@@ -2,7 +2,7 @@
 
 use compact_str::CompactString;
 use triagekit_model::{HeadPrediction, Prediction};
-use triagekit_rules::{HeadView, ModelView, RulesOutcome};
+use triagekit_rules::{HeadView, ModelView, RuleError, RulesOutcome};
 
 use crate::assign::{assign, AssignRequest, Strategy};
 use crate::decision::{Decision, ModelTrace, Trace};
@@ -20,7 +20,8 @@ pub(crate) fn combine(snapshot: &Snapshot, ticket: &Ticket, commit: bool) -> Res
     let model_view = model_view(snapshot, prediction.as_ref());
     // One clock reading per ticket: rules and working hours agree on what "now" is.
     let now = snapshot.options.now();
-    let outcome = snapshot.rules.evaluate_at(&ticket.rule_view(), &model_view, now)?;
+    let mut outcome = snapshot.rules.evaluate_at(&ticket.rule_view(), &model_view, now)?;
+    reject_unlisted_agent(snapshot, &mut outcome)?;
 
     let mut decision = Decision {
         ticket_id: CompactString::new(&ticket.id),
@@ -76,6 +77,33 @@ pub(crate) fn combine(snapshot: &Snapshot, ticket: &Ticket, commit: bool) -> Res
     decision.trace.rules = outcome.trace;
     decision.trace.model = prediction.map(model_trace).unwrap_or_default();
     Ok(decision)
+}
+
+/// A rule's `set_agent` naming nobody on the roster is a rule error (unless the options allow
+/// unlisted agents): recorded on the rule that set it, and the ticket is assigned by its group's
+/// strategy as if no rule had named an agent; with `strict_rules` the triage fails instead.
+fn reject_unlisted_agent(snapshot: &Snapshot, outcome: &mut RulesOutcome) -> Result<()> {
+    let Some(agent) = outcome.agent.as_deref() else { return Ok(()) };
+    if snapshot.options.allow_unlisted_agents || snapshot.roster.agent(agent).is_some() {
+        return Ok(());
+    }
+    let message = format!(
+        "set_agent({agent:?}): no agent {agent:?} on the roster (set allow_unlisted_agents to allow it); \
+         the ticket is assigned by its group instead"
+    );
+    let setter = outcome.trace.iter_mut().rev().find(|rule| rule.actions.iter().any(|a| a.field == "agent"));
+    let rule = setter.as_ref().map(|r| r.rule.to_string()).unwrap_or_default();
+    if snapshot.options.strict_rules || snapshot.rules.options().strict {
+        return Err(RuleError::Runtime { rule, message, line: None, column: None }.into());
+    }
+    if let Some(setter) = setter {
+        setter.error = Some(match setter.error.take() {
+            Some(earlier) => format!("{earlier}; {message}"),
+            None => message,
+        });
+    }
+    outcome.agent = None;
+    Ok(())
 }
 
 /// A category the model guessed below its threshold goes to the review queue instead of a team.

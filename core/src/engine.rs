@@ -75,7 +75,10 @@ impl Engine {
     }
 
     fn batch_on(&self, snapshot: &Snapshot, tickets: &[Ticket], commit: bool) -> Vec<Result<Decision>> {
-        tickets.par_iter().with_min_len(16).map(|ticket| self.triage_on(snapshot, ticket, commit)).collect()
+        // Never rayon's global pool: its threads are missing in a forked child (see `parallel`).
+        crate::parallel::install(|| {
+            tickets.par_iter().with_min_len(16).map(|ticket| self.triage_on(snapshot, ticket, commit)).collect()
+        })
     }
 
     fn triage_on(&self, snapshot: &Snapshot, ticket: &Ticket, commit: bool) -> Result<Decision> {

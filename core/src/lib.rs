@@ -32,4 +32,6 @@ pub use state::{load_rules, EngineState};
 pub use stats::{LatencyStats, RuleStats, StatsSnapshot};
 pub use ticket::{Ticket, MAX_TRIAGE_TEXT};
 pub use triagekit_model as model;
+/// The process-aware thread pool all parallel work runs on (rebuilt in a forked child).
+pub use triagekit_model::parallel;
 pub use triagekit_rules as rules;

@@ -27,6 +27,10 @@ pub struct EngineOptions {
     /// A fixed "now" (RFC 3339) for tickets without `created_at`, for `now()` in rules and for
     /// working hours; `None` reads the machine's clock once per ticket. Tests and replays set it.
     pub now: Option<jiff::Timestamp>,
+    /// Let `set_agent` name agents who are not on the roster (their load is not tracked); by
+    /// default such a rule action is a rule error and the ticket is assigned as if no rule named
+    /// an agent.
+    pub allow_unlisted_agents: bool,
 }
 
 impl Default for EngineOptions {
@@ -40,6 +44,7 @@ impl Default for EngineOptions {
             top_k: 3,
             strict_rules: false,
             now: None,
+            allow_unlisted_agents: false,
         }
     }
 }

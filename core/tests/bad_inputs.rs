@@ -157,8 +157,11 @@ fn setup() -> Setup {
     Setup { dir, model_path, good, good_lines }
 }
 
+/// A Monday 10:00 UTC: tickets without `created_at` are routed the same at any hour of the run.
+const FIXED_NOW: &str = "2026-11-23T10:00:00Z";
+
 fn options(strict: bool) -> EngineOptions {
-    EngineOptions { commit: false, strict_rules: strict, ..EngineOptions::default() }
+    EngineOptions { commit: false, strict_rules: strict, now: FIXED_NOW.parse().ok(), ..EngineOptions::default() }
 }
 
 fn engine_with(setup: &Setup, rules: &Path, strict: bool) -> Result<Engine, TriageError> {
@@ -470,7 +473,7 @@ fn cli_triage_survives_every_bad_ticket_line() {
     let mut child = Command::new(bin())
         .current_dir(root())
         .args(args)
-        .args(["--model", model, "--dry-run", "--batch", "8"])
+        .args(["--model", model, "--dry-run", "--batch", "8", "--now", FIXED_NOW])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

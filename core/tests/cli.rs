@@ -132,3 +132,108 @@ fn train_eval_and_predict_round_trip_through_a_model_file() {
     assert_eq!(decision["trace"]["model"][0]["head"], "category");
     assert_eq!(decision["confidence"], decision["trace"]["model"][0]["confidence"]);
 }
+
+/// Office-hours routing in UTC, so the clock alone decides the group of a ticket without
+/// `created_at`.
+const OFFICE_RULES: &str = r#"
+rule "Office" when within_hours(ticket.created_at, "UTC", "Mon-Fri", "09:00", "17:00") { set_group("office"); }
+rule "Night" when !within_hours(ticket.created_at, "UTC", "Mon-Fri", "09:00", "17:00") { set_group("night"); }
+"#;
+/// A Monday at 10:00 UTC and a Saturday at 23:30 UTC.
+const WEEKDAY_NOON: &str = "2026-11-23T10:00:00Z";
+const SATURDAY_NIGHT: &str = "2026-11-28T23:30:00Z";
+
+#[test]
+fn now_decides_triage_and_rules_test_for_tickets_without_created_at() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("office.rhai");
+    std::fs::write(&rules, OFFICE_RULES).unwrap();
+    let rules = rules.to_str().unwrap();
+    let group_at = |now: &str| {
+        let out = triagekit(&["triage", "--rules", rules, "--no-trace", "--now", now], "{\"id\": \"t\", \"subject\": \"hi\"}\n");
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let decision: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        decision["group"].as_str().unwrap().to_string()
+    };
+    assert_eq!(group_at(WEEKDAY_NOON), "office");
+    assert_eq!(group_at(SATURDAY_NIGHT), "night");
+    // `created_at` wins over --now.
+    let out = triagekit(
+        &["triage", "--rules", rules, "--no-trace", "--now", SATURDAY_NIGHT],
+        &format!("{{\"subject\": \"hi\", \"created_at\": \"{WEEKDAY_NOON}\"}}\n"),
+    );
+    assert!(text(&out.stdout).contains("\"group\":\"office\""), "{}", text(&out.stdout));
+
+    let cases = dir.path().join("cases.jsonl");
+    std::fs::write(&cases, "{\"ticket\": {\"subject\": \"hi\"}, \"expect\": {\"group\": \"office\"}}\n").unwrap();
+    let cases = cases.to_str().unwrap();
+    let out = triagekit(&["rules", "test", rules, "--cases", cases, "--now", WEEKDAY_NOON], "");
+    assert!(out.status.success(), "{}", text(&out.stdout));
+    let out = triagekit(&["rules", "test", rules, "--cases", cases, "--now", SATURDAY_NIGHT], "");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stdout).contains("group: expected \"office\", got \"night\""), "{}", text(&out.stdout));
+
+    let out = triagekit(&["triage", "--rules", rules, "--now", "tomorrow"], "");
+    assert_eq!(out.status.code(), Some(2), "a bad --now is a usage error");
+}
+
+/// Runs the CLI with stdout a pipe the reader closes after `keep` lines (0: before any output),
+/// as `| head -1` does; returns the exit code and stderr.
+fn with_closed_stdout(args: &[&str], stdin: String, keep: usize) -> (Option<i32>, String) {
+    use std::io::BufRead;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_triagekit"))
+        .args(args)
+        .current_dir(root())
+        .env("RUST_BACKTRACE", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    // The child may stop reading once its output is gone: a failed write here is expected.
+    let writer = std::thread::spawn(move || drop(input.write_all(stdin.as_bytes())));
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    for _ in 0..keep {
+        let mut line = String::new();
+        stdout.read_line(&mut line).unwrap();
+        assert!(!line.is_empty(), "{args:?} ended before {keep} lines");
+    }
+    drop(stdout);
+    writer.join().unwrap();
+    let out = child.wait_with_output().unwrap();
+    (out.status.code(), text(&out.stderr))
+}
+
+#[test]
+fn every_subcommand_exits_quietly_when_stdout_is_closed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    // Enough output to overflow a pipe buffer (64 KiB) several times.
+    let many_rules: String = (0..3000).map(|i| format!("rule \"route number {i}\" {{ add_tag(\"t{i}\"); }}\n")).collect();
+    std::fs::write(path("many.rhai"), many_rules).unwrap();
+    let cases: String = (0..3000).map(|_| "{\"ticket\": {\"subject\": \"hi\"}, \"expect\": {}}\n").collect();
+    std::fs::write(path("cases.jsonl"), cases).unwrap();
+    let tickets: String = (0..3000).map(|i| format!("{{\"id\": \"{i}\", \"subject\": \"VPN down\"}}\n")).collect();
+    let model = path("m.tkm");
+    let data = ["--data", "fixtures/train/tickets.csv", "--text", "subject,body", "--label", "category"];
+    let out = triagekit(&[&["train"][..], &data, &["--out", &model]].concat(), "");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    let (many, cases, model2) = (path("many.rhai"), path("cases.jsonl"), path("m2.tkm"));
+    let runs: Vec<(Vec<&str>, String, usize)> = vec![
+        (vec!["rules", "check", &many], String::new(), 1),
+        (vec!["rules", "test", &many, "--cases", &cases, "--now", WEEKDAY_NOON], String::new(), 1),
+        (vec!["triage", "--rules", "fixtures/rules/helpdesk.rhai", "--now", WEEKDAY_NOON], tickets.clone(), 1),
+        (vec!["triage", "--rules", "fixtures/rules/helpdesk.rhai", "--batch", "64", "--now", WEEKDAY_NOON], tickets.clone(), 1),
+        (vec!["predict", "--model", &model], tickets.clone(), 1),
+        ([&["train"][..], &data, &["--out", &model2]].concat(), String::new(), 0),
+        ([&["eval", "--model", &model][..], &data].concat(), String::new(), 0),
+        ([&["eval", "--model", &model][..], &data, &["--json"]].concat(), String::new(), 0),
+    ];
+    for (args, stdin, keep) in runs {
+        let (code, stderr) = with_closed_stdout(&args, stdin, keep);
+        assert_eq!(code, Some(0), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked") && !stderr.contains("Broken pipe"), "{args:?}: {stderr}");
+    }
+}

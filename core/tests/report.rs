@@ -73,6 +73,8 @@ fn report_numbers_equal_eval_json_and_label_next_lists_the_least_confident_rows(
             "7",
             "--rules",
             "fixtures/rules/helpdesk.rhai",
+            "--now",
+            "2026-11-23T10:00:00Z",
         ])
         .collect();
     let json_only = triagekit(&plain);
@@ -310,7 +312,7 @@ fn rule_coverage_conflicts_and_decision_accuracy_match_a_hand_count() {
             None,
         ],
     )];
-    let run = run_rules(rules, None, &tickets_from_texts(&texts)).unwrap();
+    let run = run_rules(rules, None, &tickets_from_texts(&texts), "2026-11-23T10:00:00Z".parse().ok()).unwrap();
     let eval = EvalReport {
         heads: BTreeMap::new(),
     };

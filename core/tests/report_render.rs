@@ -106,6 +106,8 @@ fn report_renders_in_headless_chromium_without_console_errors() {
         "group",
         "--rules",
         "fixtures/rules/helpdesk.rhai",
+        "--now",
+        "2026-11-23T10:00:00Z",
         "--report",
         &d("fixture.html"),
     ]);

@@ -15,6 +15,7 @@ pub mod format;
 mod fused;
 mod kernel;
 pub mod model;
+pub mod parallel;
 pub mod remap;
 pub mod sparse;
 pub mod svm;

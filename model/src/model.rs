@@ -217,7 +217,7 @@ impl Model {
 
     /// [`Model::predict`] over many texts in parallel; results in input order.
     pub fn predict_batch(&self, texts: &[&str], k: usize) -> Vec<Prediction> {
-        texts.par_iter().with_min_len(64).map(|t| self.predict(t, k)).collect()
+        crate::parallel::install(|| texts.par_iter().with_min_len(64).map(|t| self.predict(t, k)).collect())
     }
 
     /// Run `f` with the sparse vector of `text`, using this thread's scratch buffers.

@@ -194,23 +194,25 @@ impl LinearSvmParams {
             on_class_done();
             return Ok(LinearSvm { n_features: d, n_classes: 1, weights: vec![0.0; d], bias: vec![0.0], alpha: Vec::new(), loo_scores: vec![0.0; n] });
         }
-        let fits: Vec<(BinaryFit, Vec<f32>)> = (0..k)
-            .into_par_iter()
-            .map(|c| {
-                let y: Vec<f32> = targets.iter().map(|&t| if t == c { 1.0 } else { -1.0 }).collect();
-                let seed = self.seed ^ (c as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-                let init = alpha0.and_then(|a| a.get(c)).map(Vec::as_slice);
-                let fit = solve_binary(x, &y, &qd_x, self, seed, init);
-                let loo: Vec<f32> = (0..if self.loo_scores { n } else { 0 })
-                    .map(|i| {
-                        let (cols, vals) = x.row(i);
-                        dot(cols, vals, &fit.w) + fit.bias - fit.alpha[i] * y[i] * qd_x[i]
-                    })
-                    .collect();
-                on_class_done();
-                (fit, loo)
-            })
-            .collect();
+        let fits: Vec<(BinaryFit, Vec<f32>)> = crate::parallel::install(|| {
+            (0..k)
+                .into_par_iter()
+                .map(|c| {
+                    let y: Vec<f32> = targets.iter().map(|&t| if t == c { 1.0 } else { -1.0 }).collect();
+                    let seed = self.seed ^ (c as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+                    let init = alpha0.and_then(|a| a.get(c)).map(Vec::as_slice);
+                    let fit = solve_binary(x, &y, &qd_x, self, seed, init);
+                    let loo: Vec<f32> = (0..if self.loo_scores { n } else { 0 })
+                        .map(|i| {
+                            let (cols, vals) = x.row(i);
+                            dot(cols, vals, &fit.w) + fit.bias - fit.alpha[i] * y[i] * qd_x[i]
+                        })
+                        .collect();
+                    on_class_done();
+                    (fit, loo)
+                })
+                .collect()
+        });
         let mut weights = Vec::with_capacity(k * d);
         let mut bias = Vec::with_capacity(k);
         let mut alpha = Vec::with_capacity(k);

@@ -170,97 +170,107 @@ impl Model {
         config: &TrainConfig,
         progress: &(dyn Fn(TrainProgress) + Sync),
     ) -> Result<Model, ModelError> {
-        if texts.is_empty() {
-            return Err(ModelError::NoData("no texts".into()));
-        }
-        if heads.is_empty() {
-            return Err(ModelError::InvalidInput("at least one label head is required".into()));
-        }
-        for (i, (name, labels)) in heads.iter().enumerate() {
-            if labels.len() != texts.len() {
-                return Err(ModelError::InvalidInput(format!(
-                    "head {name:?} has {} labels for {} texts",
-                    labels.len(),
-                    texts.len()
-                )));
-            }
-            if heads[..i].iter().any(|(n, _)| n == name) {
-                return Err(ModelError::InvalidInput(format!("duplicate head {name:?}")));
-            }
-        }
-        let pipeline = PipelineConfig {
-            max_text_chars: config.max_text_chars as u64,
-            hash_bits: config.hash_bits,
-            word_ngram_max: config.word_ngram_max,
-            char_ngram_min: config.char_ngram_min,
-            char_ngram_max: config.char_ngram_max,
-            fold_numbers: config.fold_numbers,
-        };
-        pipeline.validate().map_err(ModelError::InvalidParameter)?;
-
-        // 1. Hashed counts per document.
-        let counts: Vec<Vec<(u32, u32)>> = texts
-            .par_iter()
-            .map_init(Scratch::default, |s, t| {
-                extract(&pipeline, t, s);
-                s.counts.clone()
-            })
-            .collect();
-        // 2. Vocabulary = keys seen in training, with document frequencies.
-        let mut all: Vec<u32> = counts.iter().flat_map(|d| d.iter().map(|&(k, _)| k)).collect();
-        all.par_sort_unstable();
-        let mut keys = Vec::new();
-        let mut df: Vec<u32> = Vec::new();
-        for k in all {
-            if keys.last() == Some(&k) {
-                if let Some(last) = df.last_mut() {
-                    *last += 1;
-                }
-            } else {
-                keys.push(k);
-                df.push(1);
-            }
-        }
-        let idf: Vec<f32> = df.iter().map(|&d| smooth_idf(texts.len(), d)).collect();
-        let table = RemapTable::new(&keys);
-        let rows: Vec<Vec<(u32, f32)>> = counts
-            .par_iter()
-            .map(|c| {
-                let mut v = Vec::with_capacity(c.len());
-                vectorize_with(&pipeline, &table, &idf, c, &mut v);
-                v
-            })
-            .collect();
-        drop(counts);
-        let matrix = CsrMatrix::from_rows(rows, keys.len());
-        progress(TrainProgress::Features { docs: texts.len(), features: keys.len() });
-
-        // 3. Heads.
-        let mut head_weights = Vec::with_capacity(heads.len());
-        let mut metrics = Vec::with_capacity(heads.len());
-        for (index, (name, labels)) in heads.iter().enumerate() {
-            let started = Instant::now();
-            let (hw, m) = fit_head(name, labels, &matrix, config, index, heads.len(), progress)?;
-            let m = HeadMetrics { fit_seconds: started.elapsed().as_secs_f64(), ..m };
-            progress(TrainProgress::HeadFinished { metrics: m.clone() });
-            head_weights.push(hw);
-            metrics.push(m);
-        }
-        let metadata = ModelMetadata {
-            format_version: FORMAT_VERSION,
-            algorithm: config.algorithm.as_str().to_string(),
-            seed: config.seed,
-            c: config.c,
-            created: config.created.clone().unwrap_or_else(now_rfc3339),
-            data_hash: config.data_hash.clone().unwrap_or_default(),
-            rows: texts.len() as u64,
-            max_text_chars: pipeline.max_text_chars,
-            hash_bits: pipeline.hash_bits,
-            n_features: keys.len() as u64,
-            heads: metrics,
-        };
-        Model::from_payload(Payload { pipeline, keys, idf, heads: head_weights, metadata })
+        crate::parallel::install(|| fit_on_pool(texts, heads, config, progress))
     }
+}
+
+/// [`Model::fit_with_progress`] inside the process's pool, so every loop below runs there.
+fn fit_on_pool(
+    texts: &[String],
+    heads: &[(String, Vec<Option<String>>)],
+    config: &TrainConfig,
+    progress: &(dyn Fn(TrainProgress) + Sync),
+) -> Result<Model, ModelError> {
+    if texts.is_empty() {
+        return Err(ModelError::NoData("no texts".into()));
+    }
+    if heads.is_empty() {
+        return Err(ModelError::InvalidInput("at least one label head is required".into()));
+    }
+    for (i, (name, labels)) in heads.iter().enumerate() {
+        if labels.len() != texts.len() {
+            return Err(ModelError::InvalidInput(format!(
+                "head {name:?} has {} labels for {} texts",
+                labels.len(),
+                texts.len()
+            )));
+        }
+        if heads[..i].iter().any(|(n, _)| n == name) {
+            return Err(ModelError::InvalidInput(format!("duplicate head {name:?}")));
+        }
+    }
+    let pipeline = PipelineConfig {
+        max_text_chars: config.max_text_chars as u64,
+        hash_bits: config.hash_bits,
+        word_ngram_max: config.word_ngram_max,
+        char_ngram_min: config.char_ngram_min,
+        char_ngram_max: config.char_ngram_max,
+        fold_numbers: config.fold_numbers,
+    };
+    pipeline.validate().map_err(ModelError::InvalidParameter)?;
+
+    // 1. Hashed counts per document.
+    let counts: Vec<Vec<(u32, u32)>> = texts
+        .par_iter()
+        .map_init(Scratch::default, |s, t| {
+            extract(&pipeline, t, s);
+            s.counts.clone()
+        })
+        .collect();
+    // 2. Vocabulary = keys seen in training, with document frequencies.
+    let mut all: Vec<u32> = counts.iter().flat_map(|d| d.iter().map(|&(k, _)| k)).collect();
+    all.par_sort_unstable();
+    let mut keys = Vec::new();
+    let mut df: Vec<u32> = Vec::new();
+    for k in all {
+        if keys.last() == Some(&k) {
+            if let Some(last) = df.last_mut() {
+                *last += 1;
+            }
+        } else {
+            keys.push(k);
+            df.push(1);
+        }
+    }
+    let idf: Vec<f32> = df.iter().map(|&d| smooth_idf(texts.len(), d)).collect();
+    let table = RemapTable::new(&keys);
+    let rows: Vec<Vec<(u32, f32)>> = counts
+        .par_iter()
+        .map(|c| {
+            let mut v = Vec::with_capacity(c.len());
+            vectorize_with(&pipeline, &table, &idf, c, &mut v);
+            v
+        })
+        .collect();
+    drop(counts);
+    let matrix = CsrMatrix::from_rows(rows, keys.len());
+    progress(TrainProgress::Features { docs: texts.len(), features: keys.len() });
+
+    // 3. Heads.
+    let mut head_weights = Vec::with_capacity(heads.len());
+    let mut metrics = Vec::with_capacity(heads.len());
+    for (index, (name, labels)) in heads.iter().enumerate() {
+        let started = Instant::now();
+        let (hw, m) = fit_head(name, labels, &matrix, config, index, heads.len(), progress)?;
+        let m = HeadMetrics { fit_seconds: started.elapsed().as_secs_f64(), ..m };
+        progress(TrainProgress::HeadFinished { metrics: m.clone() });
+        head_weights.push(hw);
+        metrics.push(m);
+    }
+    let metadata = ModelMetadata {
+        format_version: FORMAT_VERSION,
+        algorithm: config.algorithm.as_str().to_string(),
+        seed: config.seed,
+        c: config.c,
+        created: config.created.clone().unwrap_or_else(now_rfc3339),
+        data_hash: config.data_hash.clone().unwrap_or_default(),
+        rows: texts.len() as u64,
+        max_text_chars: pipeline.max_text_chars,
+        hash_bits: pipeline.hash_bits,
+        n_features: keys.len() as u64,
+        heads: metrics,
+    };
+    Model::from_payload(Payload { pipeline, keys, idf, heads: head_weights, metadata })
 }
 
 fn fit_head(
@@ -440,22 +450,24 @@ fn quantise(weights: &[f32], k: usize, stride: usize, d: usize) -> (Vec<u8>, Vec
 fn train_accuracy(h: &HeadWeights, ds: &DatasetBase<SparseRecords<'_>, Array1<usize>>) -> f32 {
     let stride = h.stride as usize;
     let n = ds.records.rows.len();
-    let correct: usize = (0..n)
-        .into_par_iter()
-        .map_init(Vec::new, |scores: &mut Vec<f32>, i| {
-            let (cols, vals) = ds.records.row(i);
-            scores.clear();
-            scores.extend_from_slice(&h.bias);
-            for (&col, &v) in cols.iter().zip(vals) {
-                let col = col as usize;
-                let s = h.scales[col] * v;
-                for (a, &q) in scores.iter_mut().zip(&h.q[col * stride..col * stride + stride]) {
-                    *a += (q as i8) as f32 * s;
+    let correct: usize = crate::parallel::install(|| {
+        (0..n)
+            .into_par_iter()
+            .map_init(Vec::new, |scores: &mut Vec<f32>, i| {
+                let (cols, vals) = ds.records.row(i);
+                scores.clear();
+                scores.extend_from_slice(&h.bias);
+                for (&col, &v) in cols.iter().zip(vals) {
+                    let col = col as usize;
+                    let s = h.scales[col] * v;
+                    for (a, &q) in scores.iter_mut().zip(&h.q[col * stride..col * stride + stride]) {
+                        *a += (q as i8) as f32 * s;
+                    }
                 }
-            }
-            usize::from(argmax(scores) == ds.targets[i])
-        })
-        .sum();
+                usize::from(argmax(scores) == ds.targets[i])
+            })
+            .sum()
+    });
     correct as f32 / n.max(1) as f32
 }
 

@@ -103,7 +103,13 @@ class Engine:
         agents: Union[StrPath, Mapping[str, Any], None] = None,
         options: Optional[Mapping[str, Any]] = None,
     ) -> None:
-        """``rules``: a .rhai file, a directory of them, or rule source text."""
+        """``rules``: a .rhai file, a directory of them, or rule source text.
+
+        ``options`` keys: review_threshold, class_thresholds, review_queue, default_group,
+        commit, top_k, strict_rules, ``now`` (RFC 3339 string or timezone-aware ``datetime``:
+        the time for tickets without ``created_at``; unset reads the clock once per ticket) and
+        allow_unlisted_agents (``set_agent`` may name agents not on the roster).
+        """
     def triage(self, ticket: Ticket, *, commit: Optional[bool] = None, trace: bool = True) -> Decision:
         """Triage one ticket; ``commit=False`` is a dry run, ``trace=False`` omits the trace."""
     def triage_batch(

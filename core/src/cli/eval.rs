@@ -12,6 +12,8 @@ use triagekit::rules::{RuleOptions, RuleSet};
 use triagekit::Ticket;
 use triagekit_model::{evaluate, load_labelled, EvalReport, HeadReport, LabelledData, Model};
 
+use super::output::{out, outln};
+
 /// Arguments of `triagekit eval`.
 #[derive(Args, Debug)]
 pub struct EvalArgs {
@@ -37,6 +39,9 @@ pub struct EvalArgs {
     /// coverage, conflicts and rule+model decisions vs labels.
     #[arg(long)]
     pub rules: Option<PathBuf>,
+    /// The time (RFC 3339) `--rules` sees for tickets without `created_at`, instead of the clock.
+    #[arg(long)]
+    pub now: Option<jiff::Timestamp>,
 }
 
 /// Confusion matrices wider than this are left to `--json`.
@@ -59,7 +64,7 @@ fn eval(args: &EvalArgs) -> Result<(), String> {
     let data = load_labelled(&args.input.data, &args.input.text, &args.input.label, cap).map_err(|e| e.to_string())?;
     let report = evaluate(&model, &data.texts, &data.heads).map_err(|e| e.to_string())?;
     if args.json {
-        println!("{}", serde_json::to_string(&report).map_err(|e| e.to_string())?);
+        outln!("{}", serde_json::to_string(&report).map_err(|e| e.to_string())?);
     } else {
         print_text(&report);
     }
@@ -76,7 +81,7 @@ fn write_report(args: &EvalArgs, path: &Path, model: Model, data: &LabelledData,
         Some(rules_path) => {
             let rules = RuleSet::load(rules_path, RuleOptions::default()).map_err(|e| e.to_string())?;
             let tickets = report_tickets(args, data)?;
-            Some(run_rules(rules, Some(Arc::new(model)), &tickets).map_err(|e| e.to_string())?)
+            Some(run_rules(rules, Some(Arc::new(model)), &tickets, args.now).map_err(|e| e.to_string())?)
         }
         None => None,
     };
@@ -113,36 +118,36 @@ fn report_tickets(args: &EvalArgs, data: &LabelledData) -> Result<Vec<Ticket>, S
 
 fn print_text(report: &EvalReport) {
     for (name, head) in &report.heads {
-        println!("== {name}: accuracy {:.4}, macro-F1 {:.4} ({} rows, {} skipped)", head.accuracy, head.macro_f1, head.support, head.skipped);
+        outln!("== {name}: accuracy {:.4}, macro-F1 {:.4} ({} rows, {} skipped)", head.accuracy, head.macro_f1, head.support, head.skipped);
         let width = head.per_class.keys().map(|k| k.chars().count()).max().unwrap_or(5).clamp(5, 40);
-        println!("{:<width$} {:>9} {:>9} {:>9} {:>8}", "class", "precision", "recall", "f1", "support");
+        outln!("{:<width$} {:>9} {:>9} {:>9} {:>8}", "class", "precision", "recall", "f1", "support");
         for (class, m) in &head.per_class {
-            println!("{:<width$} {:>9.4} {:>9.4} {:>9.4} {:>8}", class, m.precision, m.recall, m.f1, m.support);
+            outln!("{:<width$} {:>9.4} {:>9.4} {:>9.4} {:>8}", class, m.precision, m.recall, m.f1, m.support);
         }
         print_confusion(head);
-        println!();
+        outln!();
     }
 }
 
 fn print_confusion(head: &HeadReport) {
     let labels = &head.confusion.labels;
     if labels.len() > MAX_TEXT_CONFUSION {
-        println!("confusion matrix: {} labels, see --json", labels.len());
+        outln!("confusion matrix: {} labels, see --json", labels.len());
         return;
     }
-    println!("confusion matrix (rows = true, columns = predicted; columns numbered as rows):");
+    outln!("confusion matrix (rows = true, columns = predicted; columns numbered as rows):");
     let width = labels.iter().map(|l| l.chars().count()).max().unwrap_or(1).min(30);
     let cell = head.confusion.matrix.iter().flatten().max().map_or(1, |m| m.to_string().len()).max(labels.len().to_string().len()) + 1;
-    print!("{:>w$}    ", "", w = width + 3);
+    out!("{:>w$}    ", "", w = width + 3);
     for j in 0..labels.len() {
-        print!("{:>cell$}", j + 1);
+        out!("{:>cell$}", j + 1);
     }
-    println!();
+    outln!();
     for (i, (label, row)) in labels.iter().zip(&head.confusion.matrix).enumerate() {
-        print!("{:>3} {:<width$}   ", i + 1, label);
+        out!("{:>3} {:<width$}   ", i + 1, label);
         for v in row {
-            print!("{v:>cell$}");
+            out!("{v:>cell$}");
         }
-        println!();
+        outln!();
     }
 }

@@ -1,6 +1,7 @@
 //! The `triagekit` command line: rules check/test, triage, train, eval, predict.
 
 pub mod eval;
+mod output;
 pub mod predict;
 pub mod rules_cmd;
 pub mod train;

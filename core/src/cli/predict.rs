@@ -8,6 +8,7 @@ use clap::Args;
 use serde_json::{json, Map, Value};
 use triagekit_model::{Model, Prediction};
 
+use super::output::write_failed;
 use super::{error_line, json_lines};
 
 /// Arguments of `triagekit predict`.
@@ -37,14 +38,14 @@ pub fn run(args: &PredictArgs) -> ExitCode {
             Ok((id, text)) => render(line, id, &model.predict(&text, args.k), model.version()),
             Err((code, message)) => error_line(line, code, &message),
         };
-        if writeln!(out, "{rendered}").is_err() {
-            return ExitCode::FAILURE;
+        if let Err(error) = writeln!(out, "{rendered}") {
+            return write_failed(&error);
         }
     }
-    if out.flush().is_err() {
-        return ExitCode::FAILURE;
+    match out.flush() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => write_failed(&error),
     }
-    ExitCode::SUCCESS
 }
 
 /// The ticket's id (if any) and text: `text`, else `subject` and `body` joined by a newline.

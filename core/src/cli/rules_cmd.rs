@@ -11,6 +11,7 @@ use triagekit::rules::{RuleOptions, RuleSet};
 use triagekit::{Engine, EngineOptions, Ticket};
 
 use super::json_lines;
+use super::output::outln;
 
 /// Rule file commands.
 #[derive(Subcommand, Debug)]
@@ -52,10 +53,10 @@ pub fn run(command: &RulesCommand) -> ExitCode {
 fn check(path: &std::path::Path) -> ExitCode {
     match RuleSet::load(path, RuleOptions::default()) {
         Ok(rules) => {
-            println!("{}: {} rules, version {}", path.display(), rules.rules().len(), rules.version());
+            outln!("{}: {} rules, version {}", path.display(), rules.rules().len(), rules.version());
             for rule in rules.rules() {
                 let stop = if rule.stop { " [stop]" } else { "" };
-                println!("  {:>3}. {}{}  ({}:{})", rule.order + 1, rule.name, stop, rule.file, rule.line);
+                outln!("  {:>3}. {}{}  ({}:{})", rule.order + 1, rule.name, stop, rule.file, rule.line);
             }
             ExitCode::SUCCESS
         }
@@ -94,22 +95,22 @@ fn test(
         match result {
             Ok(diffs) if diffs.is_empty() => {
                 passed += 1;
-                println!("PASS {}:{line}", cases.display());
+                outln!("PASS {}:{line}", cases.display());
             }
             Ok(diffs) => {
                 failed += 1;
-                println!("FAIL {}:{line}", cases.display());
+                outln!("FAIL {}:{line}", cases.display());
                 for diff in diffs {
-                    println!("    {diff}");
+                    outln!("    {diff}");
                 }
             }
             Err(message) => {
                 failed += 1;
-                println!("FAIL {}:{line}: {message}", cases.display());
+                outln!("FAIL {}:{line}: {message}", cases.display());
             }
         }
     }
-    println!("{passed} passed, {failed} failed");
+    outln!("{passed} passed, {failed} failed");
     if failed == 0 {
         ExitCode::SUCCESS
     } else {

@@ -9,6 +9,8 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use triagekit_model::{load_labelled, Algorithm, Model, TrainConfig, TrainProgress};
 
+use super::output::outln;
+
 /// Arguments of `triagekit train`.
 #[derive(Args, Debug)]
 pub struct TrainArgs {
@@ -97,14 +99,14 @@ fn train(args: &TrainArgs) -> Result<(), String> {
     model.save(&args.out).map_err(|e| e.to_string())?;
     let size = std::fs::metadata(&args.out).map(|m| m.len()).unwrap_or(0);
 
-    println!("model {} ({}, seed {}, {} features)", model.version(), config.algorithm, config.seed, model.metadata().n_features);
-    println!("{:<16} {:>7} {:>8} {:>8} {:>10} {:>8} {:>6}", "head", "rows", "classes", "skipped", "train acc", "fit s", "temp");
+    outln!("model {} ({}, seed {}, {} features)", model.version(), config.algorithm, config.seed, model.metadata().n_features);
+    outln!("{:<16} {:>7} {:>8} {:>8} {:>10} {:>8} {:>6}", "head", "rows", "classes", "skipped", "train acc", "fit s", "temp");
     for h in &model.metadata().heads {
-        println!(
+        outln!(
             "{:<16} {:>7} {:>8} {:>8} {:>10.4} {:>8.2} {:>6.3}",
             h.head, h.rows, h.classes, h.skipped, h.train_accuracy, h.fit_seconds, h.temperature
         );
     }
-    println!("trained in {total:.2} s; wrote {} ({:.2} MB)", args.out.display(), size as f64 / 1e6);
+    outln!("trained in {total:.2} s; wrote {} ({:.2} MB)", args.out.display(), size as f64 / 1e6);
     Ok(())
 }

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::Args;
 use triagekit::{Decision, Engine, EngineOptions, Ticket, TriageError};
 
+use super::output::write_failed;
 use super::{error_line, json_lines};
 
 /// Arguments of `triagekit triage`.
@@ -62,14 +63,16 @@ pub fn run(args: &TriageArgs) -> ExitCode {
             .map_err(|e| TriageError::InvalidTicket { field: "<line>".into(), message: e.to_string() })
             .and_then(|text| Ticket::from_json(&text));
         pending.push((line, ticket));
-        if pending.len() >= batch && flush(&engine, &mut pending, args.no_trace, &mut out).is_err() {
-            return ExitCode::FAILURE;
+        if pending.len() >= batch {
+            if let Err(error) = flush(&engine, &mut pending, args.no_trace, &mut out) {
+                return write_failed(&error);
+            }
         }
     }
-    if flush(&engine, &mut pending, args.no_trace, &mut out).is_err() || out.flush().is_err() {
-        return ExitCode::FAILURE;
+    match flush(&engine, &mut pending, args.no_trace, &mut out).and_then(|()| out.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => write_failed(&error),
     }
-    ExitCode::SUCCESS
 }
 
 fn build_engine(args: &TriageArgs) -> Result<Engine, String> {

@@ -128,10 +128,13 @@ impl RuleRun {
 
 /// Triages `tickets` with `rules` and `model` as a dry run (no roster, nothing committed,
 /// default options so every model category counts) and keeps the traces.
-pub fn run_rules(rules: RuleSet, model: Option<Arc<Model>>, tickets: &[Ticket]) -> Result<RuleRun> {
+/// `now` is the time for tickets without `created_at` (labelled data rarely has one); `None`
+/// reads the machine's clock, so time-of-day rules then depend on when the report is made.
+pub fn run_rules(rules: RuleSet, model: Option<Arc<Model>>, tickets: &[Ticket], now: Option<jiff::Timestamp>) -> Result<RuleRun> {
     let rule_names = rules.rules().iter().map(|r| r.name.clone()).collect();
     let options = EngineOptions {
         commit: false,
+        now,
         ..EngineOptions::default()
     };
     let engine = Engine::new(rules, model, None, options)?;

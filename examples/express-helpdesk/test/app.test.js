@@ -4,47 +4,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { createApp } = require('../src/app');
-const { openStore } = require('../src/store');
-
-const fixtures = path.join(__dirname, '..', '..', '..', 'fixtures');
-const rules = path.join(fixtures, 'rules', 'helpdesk.rhai');
-const TOKEN = 'test-admin-token';
-
-/** Starts the app on 127.0.0.1, port 0; returns a small client and a stop function. */
-async function start(overrides = {}) {
-  const store = await openStore(overrides.storeOptions);
-  const app = createApp({ rules, agents: path.join(fixtures, 'agents.json'), adminToken: TOKEN, store, ...overrides });
-  const server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const base = `http://127.0.0.1:${server.address().port}`;
-  const call = async (method, url, body, headers = {}) => {
-    const init = { method, headers: { ...headers } };
-    if (body !== undefined) {
-      init.body = typeof body === 'string' ? body : JSON.stringify(body);
-      init.headers['content-type'] = 'application/json';
-    }
-    const res = await fetch(base + url, init);
-    const text = await res.text();
-    let json = null;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      // /metrics is text
-    }
-    return { status: res.status, json, text };
-  };
-  const stop = () =>
-    new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => {
-        store.shutdown();
-        resolve();
-      });
-    });
-  return { call, stop, app };
-}
+const { start, fixtures, TOKEN } = require('./server');
 
 const sample = fs
   .readFileSync(path.join(fixtures, 'tickets', 'sample.jsonl'), 'utf8')

@@ -4,30 +4,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const http = require('node:http');
-const path = require('node:path');
-const { createApp } = require('../src/app');
-const { openStore } = require('../src/store');
-
-const fixtures = path.join(__dirname, '..', '..', '..', 'fixtures');
-const rules = path.join(fixtures, 'rules', 'helpdesk.rhai');
-
-async function start(extra) {
-  const store = await openStore();
-  const app = createApp({ rules, agents: path.join(fixtures, 'agents.json'), store, ...extra });
-  const server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const port = server.address().port;
-  const stop = () =>
-    new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => {
-        store.shutdown();
-        resolve();
-      });
-    });
-  return { app, port, stop };
-}
+const { start } = require('./server');
 
 /** Starts a POST whose body is only half sent: it stays in flight until `finish()`. */
 function halfSentPost(port, body) {

@@ -10,7 +10,7 @@ HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from app import ROOT, create_app  # noqa: E402
-from helpdesk_data import ROSTER, RULES, TOKEN  # noqa: E402
+from helpdesk_data import FIXED_NOW, ROSTER, RULES, TOKEN  # noqa: E402
 
 @pytest.fixture()
 def make_app(tmp_path):
@@ -27,6 +27,8 @@ def make_app(tmp_path):
             "DATABASE": str(tmp_path / "helpdesk.sqlite3"),
             "ADMIN_TOKEN": TOKEN,
             "TESTING": True,
+            # A fixed clock: tickets without created_at are routed the same at any hour.
+            "ENGINE_OPTIONS": {"now": FIXED_NOW},
         }
         base.update(config)
         return create_app(base)

@@ -2,6 +2,9 @@
 
 TOKEN = "test-admin-token"
 
+# A Monday 10:00 UTC, inside every fixture agent's working hours.
+FIXED_NOW = "2026-11-23T10:00:00Z"
+
 # No working hours and small capacities, so concurrent requests really compete for slots.
 ROSTER = {
     "version": "test-roster",
