@@ -307,6 +307,25 @@ fn strip_position(mut msg: String, pos: Position) -> String {
     msg
 }
 
+/// Longest rule name, in characters: names are copied into every decision's trace.
+const MAX_RULE_NAME: usize = 200;
+
+/// Why `name` cannot name a rule, if it cannot.
+fn bad_name(name: &str) -> Option<String> {
+    let short: String = name.chars().take(40).collect();
+    if name.trim().is_empty() {
+        Some("rule name must not be empty".into())
+    } else if name.trim() != name {
+        Some(format!("rule name {short:?} must not start or end with whitespace"))
+    } else if name.chars().any(char::is_control) {
+        Some(format!("rule name {short:?} must be printable (no control characters such as \\n or \\t)"))
+    } else if name.chars().count() > MAX_RULE_NAME {
+        Some(format!("rule name {short:?}... is {} characters long; the limit is {MAX_RULE_NAME}", name.chars().count()))
+    } else {
+        None
+    }
+}
+
 /// Reads the rules of one compiled file, checking they are top-level and uniquely named,
 /// and precompiles the regex literals passed to `matches`.
 pub(crate) fn inspect(
@@ -327,8 +346,8 @@ pub(crate) fn inspect(
                         _ => String::new(),
                     };
                     let line = pos.line().unwrap_or(0);
-                    if name.trim().is_empty() {
-                        return Err(RuleError::Invalid { file: file.to_owned(), line, message: "rule name must not be empty".into() });
+                    if let Some(why) = bad_name(&name) {
+                        return Err(RuleError::Invalid { file: file.to_owned(), line, message: why });
                     }
                     if seen.insert(name.clone(), ()).is_some() {
                         return Err(RuleError::DuplicateRule { file: file.to_owned(), line, name });

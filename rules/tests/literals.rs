@@ -80,3 +80,26 @@ fn invalid_literal_display_is_file_line_column() {
     let err = RuleSet::compile(r#"rule "s" { set_strategy("x"); }"#, "rules/a.rhai", RuleOptions::default()).unwrap_err();
     assert!(err.to_string().starts_with("rules/a.rhai:1:25: set_strategy:"), "{err}");
 }
+
+#[test]
+fn rule_names_must_be_printable_trimmed_and_short() {
+    let long = "n".repeat(201);
+    for (src, want) in [
+        ("rule \"\" { }".to_string(), "must not be empty"),
+        ("rule \"ok\" { }\nrule \"trailing \" { }".to_string(), "whitespace"),
+        ("rule \"tab\\there\" { }".to_string(), "printable"),
+        ("rule \"new\\nline\" { }".to_string(), "printable"),
+        (format!("rule \"{long}\" {{ }}"), "the limit is 200"),
+    ] {
+        match RuleSet::compile(&src, "names.rhai", RuleOptions::default()) {
+            Err(RuleError::Invalid { file, line, message }) => {
+                assert_eq!(file, "names.rhai");
+                assert_eq!(line, if src.starts_with("rule \"ok\"") { 2 } else { 1 });
+                assert!(message.contains(want), "{src}: {message}");
+            }
+            other => panic!("{src}: expected Invalid, got {other:?}"),
+        }
+    }
+    let ok = format!("rule \"{}\" {{ }}\nrule \"Überweisung prüfen\" {{ }}", "n".repeat(200));
+    assert!(RuleSet::compile(&ok, "names.rhai", RuleOptions::default()).is_ok());
+}
