@@ -16,6 +16,8 @@ const AGENTS = { agents: [{ id: 'dee', groups: ['desk'], capacity: 100 }] };
 const HOSTILE = [
   { name: 'endless loop', source: 'rule "Spin" { loop {} }', rule: 'Spin', error: 'operations' },
   { name: 'unlisted agent', source: 'rule "Pin" { set_agent("nobody"); }', rule: 'Pin', error: 'no agent "nobody" on the roster' },
+  { name: 'map bomb', source: 'rule "Cache" { let s = "x"; for i in 0..19 { s += s; } let m = #{}; let i = 0; loop { m["k" + i] = s + i; i += 1; } }', rule: 'Cache', error: 'memory budget' },
+  { name: 'pad loop', source: 'rule "Padding" { loop { let s = ""; s.pad(1000000, "x"); } }', rule: 'Padding', error: 'time budget' },
 ];
 
 for (const hostile of HOSTILE) {

@@ -11,6 +11,9 @@ AUTH = {"Authorization": f"Bearer {TOKEN}"}
 HOSTILE = [
     pytest.param('rule "Spin" { loop {} }', "Spin", "operations", id="endless-loop"),
     pytest.param('rule "Pin" { set_agent("nobody"); }', "Pin", 'no agent "nobody" on the roster', id="unlisted-agent"),
+    pytest.param('rule "Cache" { let s = "x"; for i in 0..19 { s += s; } let m = #{}; let i = 0; loop { m["k" + i] = s + i; i += 1; } }',
+                 "Cache", "memory budget", id="map-bomb"),
+    pytest.param('rule "Padding" { loop { let s = ""; s.pad(1000000, "x"); } }', "Padding", "time budget", id="pad-loop"),
 ]
 
 
