@@ -107,3 +107,39 @@ fn catchable_errors_can_be_handled_inside_a_rule() {
     assert_eq!(o.tags, ["caught x"]);
     assert!(trace(&o, "c").error.is_none());
 }
+
+#[test]
+fn syntax_error_columns_past_65535_are_exact() {
+    // Rhai keeps positions in 16 bits; a generated one-line rule file goes past that.
+    let pad = " ".repeat(70_000);
+    let src = format!("rule \"a\" {{{pad} let = 5; }}");
+    let want = "rule \"a\" {".len() + pad.len() + " let ".len() + 1;
+    match compile_err(&src) {
+        RuleError::Syntax { line, column, .. } => assert_eq!((line, column), (1, want)),
+        other => panic!("expected Syntax, got {other:?}"),
+    }
+}
+
+#[test]
+fn syntax_error_lines_past_65535_are_exact() {
+    let src = format!("{}rule \"a\" {{ let = 5; }}", "\n".repeat(70_000));
+    match compile_err(&src) {
+        RuleError::Syntax { line, column, .. } => assert_eq!((line, column), (70_001, 16)),
+        other => panic!("expected Syntax, got {other:?}"),
+    }
+}
+
+#[test]
+fn literal_and_runtime_error_columns_past_65535_are_exact() {
+    let pad = " ".repeat(70_000);
+    let src = format!("rule \"a\" {{{pad}set_priority(\"P9\"); }}");
+    match compile_err(&src) {
+        RuleError::InvalidLiteral { line, column, .. } => assert_eq!((line, column), (1, 10 + 70_000 + "set_priority(".len() + 1)),
+        other => panic!("expected InvalidLiteral, got {other:?}"),
+    }
+    let src = format!("rule \"bad\" {{{pad}no_such_function(1); }}");
+    match strict(&src).evaluate_at(&ticket("s", "b"), &Default::default(), NOW) {
+        Err(RuleError::Runtime { line, column, .. }) => assert_eq!((line, column), (Some(1), Some(12 + 70_000 + 1))),
+        other => panic!("expected Runtime, got {other:?}"),
+    }
+}

@@ -19,9 +19,9 @@ use std::{
 #[derive(Eq, PartialEq, Ord, PartialOrd, Hash, Clone, Copy)]
 pub struct Position {
     /// Line number: 0 = none
-    line: u16,
+    line: u32, // PATCHED for triagekit: was u16, which saturates at 65535
     /// Character position: 0 = BOL
-    pos: u16,
+    pos: u32, // PATCHED for triagekit: was u16, which saturates at 65535
 }
 
 impl Position {
@@ -46,7 +46,7 @@ impl Position {
 
         let _pos = position;
 
-        Self { line, pos: _pos }
+        Self { line: line as u32, pos: _pos as u32 } // PATCHED for triagekit
     }
     /// Get the line number (1-based), or [`None`] if there is no position.
     ///
