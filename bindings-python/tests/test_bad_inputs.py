@@ -21,6 +21,10 @@ TABLE = json.loads((BAD / "cases.json").read_text(encoding="utf-8"))
 CASES = TABLE["cases"]
 GOOD = TABLE["good_tickets"]
 RAN = set()
+# The error fields (all but the message) each case produced first; written by the last test to
+# target/bad-inputs/python.json for scripts/compare-error-fields.py.
+OBSERVED = {}
+FIELDS = ("code", "file", "line", "column", "rule", "field", "agent", "path", "row")
 
 ERROR_CLASSES = {
     "INVALID_TICKET": triagekit.InvalidTicketError,
@@ -82,8 +86,11 @@ def check_error(case, error, expect):
         if expected_class:
             assert isinstance(error, expected_class), f"{name}: {type(error).__name__} {error}"
         code, message, field = error.code, str(error), getattr(error, "field", None)
+        fields = {k: getattr(error, k, None) for k in FIELDS}
     else:
         code, message, field = error["code"], error["message"], error.get("field")
+        fields = {k: error.get(k) for k in FIELDS}
+    OBSERVED.setdefault(name, {k: v for k, v in fields.items() if v is not None})
     assert code == expect["error"], f"{name}: {code} {message}"
     if "field" in expect:
         assert field == expect["field"], f"{name}: field {field!r} ({message})"
@@ -298,6 +305,9 @@ def test_roster(case, live, tmp_path):
 def test_zz_every_case_ran(capsys):
     """Runs last (pytest keeps file order): prints the count and checks nothing was skipped."""
     missing = [c["name"] for c in CASES if c["name"] not in RAN]
+    out = FIXTURES.parent / "target" / "bad-inputs"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "python.json").write_text(json.dumps(OBSERVED, indent=2, sort_keys=True), encoding="utf-8")
     with capsys.disabled():
         print(f"\nbad-input cases: {len(RAN)} (python)")
     assert not missing, f"cases that did not run: {missing}"

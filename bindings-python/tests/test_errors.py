@@ -120,3 +120,34 @@ def test_errors_pickle():
         again = pickle.loads(pickle.dumps(err))
         assert type(again) is triagekit.RuleCompileError
         assert again.line == err.line
+
+
+def test_a_rules_path_with_a_typo_is_an_io_error_naming_it(tmp_path, engine):
+    missing = str(tmp_path / "rules" / "nope.rhai")
+    with pytest.raises(triagekit.TriageError) as info:
+        triagekit.Engine(rules=missing)
+    assert (info.value.code, info.value.path, info.value.file) == ("IO", missing, None)
+    before = engine.rules_version
+    with pytest.raises(triagekit.TriageError) as info:
+        engine.reload_rules("rules/helpdesk.rhai")
+    assert info.value.code == "IO"
+    assert engine.rules_version == before
+
+
+def test_rules_source_is_never_read_as_a_path(tmp_path):
+    engine = triagekit.Engine(rules_source='rule "a" { add_tag("x"); }')
+    assert engine.rule_names == ["a"]
+    with pytest.raises(TypeError):
+        triagekit.Engine()
+    with pytest.raises(TypeError):
+        triagekit.Engine(rules="a.rhai", rules_source='rule "a" { }')
+    engine.reload_rules(rules_source='rule "b" { }')
+    assert engine.rule_names == ["b"]
+
+
+def test_every_exception_carries_every_field_and_the_code_list_is_exported():
+    assert "INTERNAL" in triagekit.ERROR_CODES and "RULE_COMPILE" in triagekit.ERROR_CODES
+    with pytest.raises(triagekit.InvalidTicketError) as info:
+        triagekit.Engine(rules_source='rule "a" { }').triage({"subject": 3})
+    err = info.value
+    assert (err.code, err.field, err.rule, err.row, err.path) == ("INVALID_TICKET", "subject", None, None, None)

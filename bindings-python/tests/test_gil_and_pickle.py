@@ -34,18 +34,19 @@ def spinner_rate(work):
 
 def test_python_thread_progresses_during_batch(model, tickets):
     engine = triagekit.Engine(rules=str(RULES), model=model, agents=str(AGENTS), options={"commit": False, "now": FIXED_NOW})
-    batch = tickets * 4000
-    # Baseline with the GIL held: C code that never releases it (sorting floats) for a while.
-    floats = [((i * 7919) % 100003) / 7.0 for i in range(2_000_000)]
+    batch = tickets * 12000
+    # Baseline with the GIL held: C code that never releases it (sorting floats). The spinner
+    # still gets a few switch intervals at the edges, a constant the long section dilutes.
+    floats = [((i * 7919) % 100003) / 7.0 for i in range(6_000_000)]
     held_rate, held_s = spinner_rate(lambda: sorted(floats))
-    # Baseline with the GIL free: this thread sleeps.
     free_rate, _ = spinner_rate(lambda: time.sleep(0.2))
     batch_rate, batch_s = spinner_rate(lambda: engine.triage_batch(batch, trace=False))
-    assert held_s > 0.01 and batch_s > 0.01, "too short to measure"
-    # Rates, not counts, so the machine's speed cancels out. Converting tickets and results
-    # holds the GIL for part of the batch, so the spinner gets less than its free rate.
-    assert batch_rate > 0.2 * free_rate, f"batch {batch_rate:.0f}/s vs free {free_rate:.0f}/s (held {held_rate:.0f}/s)"
-    assert batch_rate > 5 * held_rate, f"batch {batch_rate:.0f}/s vs held {held_rate:.0f}/s: the GIL looks held"
+    assert held_s > 0.2 and batch_s > 0.05, f"too short to measure: held {held_s:.3f}s, batch {batch_s:.3f}s"
+    # Rates, not counts, so the machine's speed cancels out; the batch shares the cores with
+    # the pool's threads, so it gets less than the free rate, but far more than the held one.
+    message = f"spinner: batch {batch_rate:.0f}/s, GIL held {held_rate:.0f}/s, free {free_rate:.0f}/s"
+    assert held_rate < 0.5 * free_rate, "the held baseline did not hold the GIL: " + message
+    assert batch_rate > 3 * held_rate, "the GIL looks held during the batch: " + message
 
 
 def test_engine_pickle_round_trip(engine, tickets):

@@ -5,7 +5,9 @@
 //! must stay up, and the good tickets triaged alongside a bad one must come out exactly as they
 //! do on their own.
 
+use std::collections::BTreeMap;
 use std::io::Write;
+use std::sync::Mutex;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -34,6 +36,27 @@ fn expectation(case: &Value) -> &Value {
 
 fn name(case: &Value) -> &str {
     case["name"].as_str().unwrap()
+}
+
+/// The error fields (all but the message) each case produced first, per suite, written to
+/// `target/bad-inputs/<suite>.json` so `scripts/compare-error-fields.py` can check that Rust,
+/// the CLI, Python and Node report the same fields for every case.
+static OBSERVED: Mutex<BTreeMap<&'static str, BTreeMap<String, Value>>> = Mutex::new(BTreeMap::new());
+
+fn observe(suite: &'static str, case: &str, mut error: Value) {
+    if let Some(map) = error.as_object_mut() {
+        map.remove("message");
+    }
+    let mut all = OBSERVED.lock().unwrap();
+    all.entry(suite).or_default().entry(case.to_string()).or_insert(error);
+}
+
+fn write_observed(suite: &'static str) {
+    let all = OBSERVED.lock().unwrap();
+    let dir = root().join("target/bad-inputs");
+    std::fs::create_dir_all(&dir).unwrap();
+    let text = serde_json::to_string_pretty(&all.get(suite).cloned().unwrap_or_default()).unwrap();
+    std::fs::write(dir.join(format!("{suite}.json")), text).unwrap();
 }
 
 /// Prints past libtest's output capture, so `cargo test` shows the count of cases run.
@@ -187,6 +210,7 @@ fn without_trace(decision: &Decision) -> Value {
 }
 
 fn check_error(case: &str, error: &TriageError, expect: &Value) {
+    observe("rust", case, serde_json::to_value(error.details()).unwrap());
     let code = expect["error"].as_str().unwrap();
     assert_eq!(error.code(), code, "{case}: {error}");
     if let Some(field) = expect.get("field").and_then(Value::as_str) {
@@ -239,6 +263,7 @@ fn bad_inputs_table() {
     assert_eq!(after, baseline);
     assert_eq!(ran, cases.len());
     assert!(ran >= 40, "the table shrank to {ran} cases");
+    write_observed("rust");
     report(&format!("bad-input cases: {ran} (rust)"));
 }
 
@@ -501,6 +526,7 @@ fn cli_triage_survives_every_bad_ticket_line() {
                 let case_name = name(case);
                 let expect = expectation(case);
                 if let Some(code) = expect.get("error").and_then(Value::as_str) {
+                    observe("cli", case_name, value["error"].clone());
                     assert_eq!(value["line"], json!(n + 1), "{case_name}");
                     assert_eq!(value["error"]["code"], code, "{case_name}: {line:.300}");
                     if let Some(field) = expect.get("field").and_then(Value::as_str) {
@@ -518,6 +544,7 @@ fn cli_triage_survives_every_bad_ticket_line() {
             }
         }
     }
+    write_observed("cli");
     report(&format!("bad-input cases: {} (rust cli)", cases.len()));
 }
 

@@ -11,6 +11,7 @@ Example::
 """
 
 from triagekit._native import (
+    ERROR_CODES,
     ConfigError,
     Engine,
     InvalidTicketError,
@@ -25,6 +26,7 @@ from triagekit._native import (
 )
 
 __all__ = [
+    "ERROR_CODES",
     "ConfigError",
     "Engine",
     "InvalidTicketError",

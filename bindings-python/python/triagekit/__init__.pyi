@@ -1,6 +1,7 @@
 """Type stubs for the triagekit package."""
 
 from triagekit._native import (
+    ERROR_CODES as ERROR_CODES,
     ConfigError as ConfigError,
     Engine as Engine,
     InvalidTicketError as InvalidTicketError,

@@ -4,6 +4,7 @@ import os
 from typing import Any, Dict, List, Literal, Mapping, Optional, Sequence, Tuple, Union
 
 __version__: str
+ERROR_CODES: List[str]
 
 StrPath = Union[str, "os.PathLike[str]"]
 Ticket = Mapping[str, Any]
@@ -22,6 +23,7 @@ class TriageError(Exception):
     field: Optional[str]
     agent: Optional[str]
     path: Optional[str]
+    row: Optional[int]
 
 class RuleCompileError(TriageError):
     """A rule file does not compile; see ``file``, ``line``, ``column``."""
@@ -98,12 +100,16 @@ class Engine:
 
     def __init__(
         self,
-        rules: StrPath,
+        rules: Optional[StrPath] = None,
         model: Union[Model, StrPath, None] = None,
         agents: Union[StrPath, Mapping[str, Any], None] = None,
         options: Optional[Mapping[str, Any]] = None,
+        *,
+        rules_source: Optional[str] = None,
     ) -> None:
-        """``rules``: a .rhai file, a directory of them, or rule source text.
+        """``rules``: a .rhai file or a directory of them (a missing path raises code ``IO``);
+        text that cannot be a path (a line break or one of ``{ } ; "``) is compiled as rules.
+        ``rules_source``: rule source text, never read as a path. Give exactly one of the two.
 
         ``options`` keys: review_threshold, class_thresholds, review_queue, default_group,
         commit, top_k, strict_rules, ``now`` (RFC 3339 string or timezone-aware ``datetime``:
@@ -121,8 +127,8 @@ class Engine:
         trace: bool = True,
     ) -> List[Decision]:
         """Triage many tickets in parallel; failed slots hold ``{"error": {...}}`` unless errors="raise"."""
-    def reload_rules(self, rules: StrPath) -> None:
-        """Swap in new rules atomically."""
+    def reload_rules(self, rules: Optional[StrPath] = None, *, rules_source: Optional[str] = None) -> None:
+        """Swap in new rules atomically; on any error the rules in use stay."""
     def set_model(self, model: Union[Model, StrPath, None]) -> None:
         """Swap in a model, or remove it."""
     def replace_roster(self, agents: Union[StrPath, Mapping[str, Any]]) -> None:
