@@ -7,8 +7,8 @@
 // Python binding produce and can be stored or forwarded without renaming.
 //
 // Errors: every failure is an `Error` (a `TypeError` for INVALID_ARGUMENT) with a stable
-// `code` (see `ErrorCode`) and, when known, `file`, `line`, `column` (rule compile errors,
-// data files), `rule` (rule run-time errors) and `field` (INVALID_TICKET).
+// `code` (see `ErrorCode`) and, when known, the fields of `TriageErrorInfo` (the same in
+// Rust, the CLI and Python: core's `ErrorDetails`).
 //
 // Hostile input (documented results):
 // - wrong field types, non-object tickets, BigInt, cyclic objects, unparsable dates and
@@ -40,16 +40,22 @@ export type ErrorCodeName = (typeof ErrorCode)[keyof typeof ErrorCode];
 export interface TriageErrorInfo {
   code: ErrorCodeName;
   message: string;
-  /** Rule or data file, when known. */
+  /** Rule file, when known (`<string>` for rule text). */
   file?: string;
-  /** 1-based line (CSV data: row), when known. */
+  /** 1-based line in `file`, when known. */
   line?: number;
-  /** 1-based column, when known. */
+  /** 1-based column in `file`, when known. */
   column?: number;
   /** The rule that failed at run time. */
   rule?: string;
-  /** The ticket field at fault. */
+  /** The ticket field (or missing data column) at fault. */
   field?: string;
+  /** The agent an operation named (UNKNOWN_AGENT). */
+  agent?: string;
+  /** The file on disk that could not be read or parsed (IO, data files). */
+  path?: string;
+  /** 1-based CSV row or JSON Lines line in `path`. */
+  row?: number;
 }
 
 /** What a thrown triagekit error looks like. */
@@ -215,8 +221,11 @@ export interface Stats {
 
 /** Engine construction. */
 export interface EngineConfig {
-  /** A rule file or folder if one exists at this path, else Rhai rule source text. */
-  rules: string;
+  /** A rule file or folder (a missing path throws IO); text that cannot be a path (a line
+   * break or one of `{ } ; "`) is compiled as rules. Give this or `rulesSource`. */
+  rules?: string;
+  /** Rhai rule source text, never read as a path. */
+  rulesSource?: string;
   /** A `Model` or a model file path. */
   model?: Model | string | null;
   /** A roster file path or a roster object. */
@@ -238,7 +247,7 @@ export declare class Engine {
    */
   triageBatch(tickets: Ticket[], options?: BatchOptions): Promise<BatchResult[]>;
   /** Compiles (path or source) and swaps rules in atomically; on error the old rules stay. */
-  reloadRules(rules: string): void;
+  reloadRules(rules: string | { rulesSource: string }): void;
   /** Swaps the model in (Model or path), or removes it with null. */
   setModel(model: Model | string | null): void;
   /** Replaces the roster; loads and presence restart from the new one. */

@@ -18,8 +18,9 @@ class Engine {
   #native;
 
   /**
-   * @param {{rules: string, model?: Model|string|null, agents?: string|object, options?: object}} config
-   *   `rules` is a rule file or folder if one exists at that path, else Rhai source.
+   * @param {{rules?: string, rulesSource?: string, model?: Model|string|null, agents?: string|object, options?: object}} config
+   *   `rules` is a rule file or folder (a missing path throws `IO`); text that cannot be a path
+   *   (a line break or one of `{ } ; "`) is compiled as rules. `rulesSource` is always rule text.
    */
   constructor(config, handle) {
     if (config === wrapNative) {
@@ -27,8 +28,9 @@ class Engine {
       return;
     }
     if (!config || typeof config !== 'object') throw invalidArgument('new Engine({ rules, model, agents, options })');
-    const { rules, model, agents, options } = config;
-    this.#native = new native.NativeEngine(rulesArg(rules), modelArg(model), rosterArg(agents), snakeKeys(options, 'options'));
+    const { model, agents, options } = config;
+    const [rules, isSource] = rulesArg(config);
+    this.#native = new native.NativeEngine(rules, modelArg(model), rosterArg(agents), snakeKeys(options, 'options'), isSource);
   }
 
   /** Builds an engine from files only (`rules`, `model`, `agents` are paths), like the CLI. */
@@ -38,7 +40,7 @@ class Engine {
     for (const [name, value] of [['model', model], ['agents', agents]]) {
       if (value !== undefined && value !== null && typeof value !== 'string') throw invalidArgument(`${name} must be a path`);
     }
-    const handle = native.NativeEngine.fromPaths(rulesArg(rules), model ?? undefined, agents ?? undefined, snakeKeys(options, 'options'));
+    const handle = native.NativeEngine.fromPaths(rulesArg({ rules })[0], model ?? undefined, agents ?? undefined, snakeKeys(options, 'options'));
     return new Engine(wrapNative, handle);
   }
 
@@ -91,9 +93,13 @@ class Engine {
     return results;
   }
 
-  /** Compiles rules (path or source) and swaps them in atomically; on error the old rules stay. */
+  /**
+   * Compiles rules and swaps them in atomically; on any error (a missing path is `IO`) the old
+   * rules stay. `rules`: a path (or text that cannot be one), or `{ rulesSource }`.
+   */
   reloadRules(rules) {
-    this.#native.reloadRules(rulesArg(rules));
+    const [text, isSource] = rulesArg(typeof rules === 'object' && rules !== null ? rules : { rules });
+    this.#native.reloadRules(text, isSource);
   }
 
   /** Swaps in a model (a `Model` or a model file path), or removes it with `null`. */
@@ -171,11 +177,19 @@ class Engine {
   }
 }
 
-function rulesArg(rules) {
-  if (typeof rules !== 'string' || rules.length === 0) {
-    throw invalidArgument('rules must be a rule file/folder path or Rhai source text');
+/** `[text, isSource]` from `{ rules }` or `{ rulesSource }` (exactly one, a non-empty string). */
+function rulesArg(config) {
+  const own = (key) => (Object.prototype.hasOwnProperty.call(config, key) ? config[key] : undefined);
+  const rules = own('rules');
+  const source = own('rulesSource');
+  if ((rules === undefined) === (source === undefined)) {
+    throw invalidArgument('give exactly one of rules (a rule file/folder path) or rulesSource (Rhai rule text)');
   }
-  return rules;
+  const text = rules ?? source;
+  if (typeof text !== 'string' || text.length === 0) {
+    throw invalidArgument(`${rules !== undefined ? 'rules' : 'rulesSource'} must be a non-empty string`);
+  }
+  return [text, source !== undefined];
 }
 
 function modelArg(model) {

@@ -1,22 +1,14 @@
 'use strict';
 // Errors raised in JS before a value reaches Rust. Errors from triagekit itself are built in
-// Rust (src/error.rs) with the same shape: `code`, `message` and, when known, `file`, `line`,
-// `column`, `rule`, `field`.
+// Rust (src/error.rs) from core's `ErrorDetails`: `code`, `message` and, when known, the FIELDS.
 
-/** Every `code` a triagekit error can carry. */
-const ErrorCode = Object.freeze({
-  RULE_COMPILE: 'RULE_COMPILE',
-  RULE_RUNTIME: 'RULE_RUNTIME',
-  MODEL_FORMAT: 'MODEL_FORMAT',
-  MODEL: 'MODEL',
-  INVALID_TICKET: 'INVALID_TICKET',
-  INVALID_ROSTER: 'INVALID_ROSTER',
-  UNKNOWN_AGENT: 'UNKNOWN_AGENT',
-  INVALID_CONFIG: 'INVALID_CONFIG',
-  IO: 'IO',
-  INVALID_ARGUMENT: 'INVALID_ARGUMENT',
-  INTERNAL: 'INTERNAL',
-});
+const native = require('./native');
+
+/** Every `code` a triagekit error can carry: core's list (`ErrorCode::ALL`), not a copy. */
+const ErrorCode = Object.freeze(Object.fromEntries(native.errorCodes().map((code) => [code, code])));
+
+/** The fields besides `code` and `message` that an error may carry (core's `ErrorDetails`). */
+const FIELDS = Object.freeze(['file', 'line', 'column', 'rule', 'field', 'agent', 'path', 'row']);
 
 /** A `TypeError` for a JS argument of the wrong shape (code `INVALID_ARGUMENT`). */
 function invalidArgument(message) {
@@ -37,10 +29,10 @@ function invalidTicket(message, cause) {
 /** The `{error}` slot of a batch result, the same fields as a thrown error. */
 function errorSlot(error) {
   const slot = { code: error.code, message: error.message };
-  for (const key of ['file', 'line', 'column', 'rule', 'field']) {
+  for (const key of FIELDS) {
     if (error[key] !== undefined) slot[key] = error[key];
   }
   return { error: slot };
 }
 
-module.exports = { ErrorCode, invalidArgument, invalidTicket, errorSlot };
+module.exports = { ErrorCode, FIELDS, invalidArgument, invalidTicket, errorSlot };

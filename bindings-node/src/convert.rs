@@ -6,9 +6,8 @@
 //! parsing then happens off the main thread.
 
 use serde::Serialize;
-use std::sync::OnceLock;
 
-use triagekit::{Decision, Ticket, Trace, TriageError};
+use triagekit::{Decision, Ticket, TriageError};
 
 use crate::error::ErrorInfo;
 
@@ -83,36 +82,9 @@ fn escape_at(bytes: &[u8], at: usize) -> Option<u32> {
     u32::from_str_radix(hex, 16).ok()
 }
 
-/// Serialises a decision; without `trace` the `trace` key is left out, as the CLI's `--no-trace`
-/// and the Python binding do.
-pub fn decision_json(mut decision: Decision, trace: bool) -> Result<String, ErrorInfo> {
-    if trace {
-        return to_json(&decision);
-    }
-    decision.trace = Trace::default();
-    let mut json = to_json(&decision)?;
-    // `trace` is the last field of `Decision`, so an emptied trace is a fixed suffix: cutting it
-    // is much cheaper than going through a `serde_json::Value` to drop the key.
-    let suffix = empty_trace_suffix();
-    if json.ends_with(suffix) {
-        json.truncate(json.len() - suffix.len());
-        json.push('}');
-        return Ok(json);
-    }
-    // Field order changed in core: still correct, just slower.
-    let mut value = serde_json::to_value(&decision).map_err(|e| internal_serialise(&e))?;
-    if let Some(map) = value.as_object_mut() {
-        map.remove("trace");
-    }
-    to_json(&value)
-}
-
-fn empty_trace_suffix() -> &'static str {
-    static SUFFIX: OnceLock<String> = OnceLock::new();
-    SUFFIX.get_or_init(|| {
-        let empty = serde_json::to_string(&Trace::default()).unwrap_or_default();
-        format!(",\"trace\":{empty}}}")
-    })
+/// Serialises a decision; without `trace` the `trace` key is left out (core's `Decision::json`).
+pub fn decision_json(decision: Decision, trace: bool) -> Result<String, ErrorInfo> {
+    to_json(&decision.json(trace))
 }
 
 /// Serialises any result value, mapping the (unexpected) failure to `INTERNAL`.

@@ -9,7 +9,8 @@ use napi::Env;
 use napi_derive::napi;
 use serde_json::Value;
 use triagekit::assign::{Presence, Roster};
-use triagekit::{load_rules, Engine, EngineOptions};
+use triagekit::rules::RuleSet;
+use triagekit::{load_rules, load_rules_source, Engine, EngineOptions};
 
 use crate::batch::BatchTask;
 use crate::convert::{decision_json, parse_ticket, to_json};
@@ -24,8 +25,9 @@ pub struct NativeEngine {
 
 #[napi]
 impl NativeEngine {
-    /// Builds an engine. `rules` is a rule file/folder path if one exists there, else rule source
-    /// (core's `load_rules` decides); options are already snake_case, as `EngineOptions` reads them.
+    /// Builds an engine. `rules` is a rule file/folder path, or rule text where it cannot be a
+    /// path (core's `load_rules` decides), or always text with `rules_is_source`; options are
+    /// already snake_case, as `EngineOptions` reads them.
     #[napi(constructor)]
     pub fn new(
         env: Env,
@@ -33,10 +35,11 @@ impl NativeEngine {
         model: Option<&NativeModel>,
         roster: Option<Value>,
         options: Option<Value>,
+        rules_is_source: Option<bool>,
     ) -> napi::Result<Self> {
         guard_js(&env, || {
             let options = parse_options(options)?;
-            let rules = load_rules(&rules, options.strict_rules)?;
+            let rules = rules_from(&rules, rules_is_source, options.strict_rules)?;
             let roster = roster.map(parse_roster).transpose()?;
             let engine = Engine::new(rules, model.map(NativeModel::shared), roster, options)?;
             Ok(NativeEngine { inner: Arc::new(engine) })
@@ -97,9 +100,9 @@ impl NativeEngine {
     /// Compiles rules (path or source) and swaps them in; tickets in flight finish on the old
     /// set, and a rule set that fails to compile leaves the current one in place.
     #[napi]
-    pub fn reload_rules(&self, env: Env, rules: String) -> napi::Result<()> {
+    pub fn reload_rules(&self, env: Env, rules: String, rules_is_source: Option<bool>) -> napi::Result<()> {
         guard_js(&env, || {
-            let rules = load_rules(&rules, self.inner.options().strict_rules)?;
+            let rules = rules_from(&rules, rules_is_source, self.inner.options().strict_rules)?;
             self.inner.reload_rules(rules);
             Ok(())
         })
@@ -223,5 +226,14 @@ fn whole_numbers_as_integers(value: &mut Value) {
         Value::Array(items) => items.iter_mut().for_each(whole_numbers_as_integers),
         Value::Object(map) => map.values_mut().for_each(whole_numbers_as_integers),
         _ => {}
+    }
+}
+
+/// A `rules` argument: rule text when flagged as such, else a path or text as core decides.
+fn rules_from(rules: &str, is_source: Option<bool>, strict: bool) -> triagekit::Result<RuleSet> {
+    if is_source == Some(true) {
+        load_rules_source(rules, strict)
+    } else {
+        load_rules(rules, strict)
     }
 }

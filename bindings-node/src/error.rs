@@ -1,11 +1,11 @@
 //! The one place where Rust errors become JavaScript errors.
 //!
-//! Every failure is first turned into an [`ErrorInfo`] (stable `code`, message and the location
-//! fields a user needs to fix the input); that struct is then either thrown as a real JS `Error`
-//! ([`ErrorInfo::into_napi`]) or serialised into a batch result slot (`{error: {...}}`), so a
-//! thrown error and a batch slot always carry the same fields.
+//! Every failure is core's [`ErrorDetails`] (stable `code`, message and the location fields a
+//! user needs to fix the input, from [`TriageError::details`]); it is either thrown as a real JS
+//! `Error` ([`ErrorInfo::into_napi`]) or serialised into a batch result slot (`{error: {...}}`),
+//! so a thrown error and a batch slot always carry the same fields, in every language.
 
-use std::any::Any;
+use std::ops::{Deref, DerefMut};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use napi::bindgen_prelude::{JsObjectValue, Object};
@@ -13,47 +13,41 @@ use napi::{Env, JsError, JsValue, Status};
 use serde::Serialize;
 use triagekit::model::ModelError;
 use triagekit::rules::RuleError;
-use triagekit::TriageError;
+use triagekit::{panic_message, ErrorCode, ErrorDetails, TriageError};
 
 /// Code for a panic caught at the boundary: a bug in triagekit, never the caller's input.
-pub const INTERNAL: &str = "INTERNAL";
+pub const INTERNAL: ErrorCode = ErrorCode::Internal;
 /// Code for a JS argument of the wrong shape, caught before any triage work starts.
-pub const INVALID_ARGUMENT: &str = "INVALID_ARGUMENT";
+pub const INVALID_ARGUMENT: ErrorCode = ErrorCode::InvalidArgument;
 
-/// A language-neutral description of a failure, as JS sees it.
+/// Core's error details, as this binding throws or stores them (a local type so conversions
+/// from core's errors can live here).
 #[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct ErrorInfo {
-    /// Stable code from [`TriageError::code`] (`RULE_COMPILE`, `INVALID_TICKET`, ...) or one of
-    /// the binding's own ([`INTERNAL`], [`INVALID_ARGUMENT`]).
-    pub code: &'static str,
-    /// Human-readable message, the same text the CLI prints.
-    pub message: String,
-    /// Rule or data file the error is in, when known.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub file: Option<String>,
-    /// 1-based line in `file` (for CSV data: the row), when known.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub line: Option<u32>,
-    /// 1-based column, when known.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub column: Option<u32>,
-    /// The rule that failed at run time.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rule: Option<String>,
-    /// The ticket field at fault (`INVALID_TICKET`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub field: Option<String>,
+#[serde(transparent)]
+pub struct ErrorInfo(pub ErrorDetails);
+
+impl Deref for ErrorInfo {
+    type Target = ErrorDetails;
+    fn deref(&self) -> &ErrorDetails {
+        &self.0
+    }
+}
+
+impl DerefMut for ErrorInfo {
+    fn deref_mut(&mut self) -> &mut ErrorDetails {
+        &mut self.0
+    }
 }
 
 impl ErrorInfo {
     /// An error with only a code and a message.
-    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
-        ErrorInfo { code, message: message.into(), file: None, line: None, column: None, rule: None, field: None }
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        ErrorInfo(ErrorDetails::new(code, message))
     }
 
     /// A caller passed something the binding cannot convert.
     pub fn invalid_argument(message: impl Into<String>) -> Self {
-        ErrorInfo::new(INVALID_ARGUMENT, message)
+        ErrorInfo(ErrorDetails::invalid_argument(message))
     }
 
     /// Throws this as a JS `Error` whose own properties are the fields above.
@@ -67,22 +61,19 @@ impl ErrorInfo {
 
     fn to_js<'env>(&self, env: &'env Env) -> napi::Result<Object<'env>> {
         // JsError sets `code` from the status string; the extra fields are plain properties.
-        let error = JsError::from(napi::Error::new(self.code, self.message.clone())).into_unknown(*env);
+        let error = JsError::from(napi::Error::new(self.code.as_str(), self.message.clone())).into_unknown(*env);
         let mut object = error.coerce_to_object()?;
-        if let Some(file) = &self.file {
-            object.set_named_property("file", file.as_str())?;
+        let d = &self.0;
+        for (name, text) in [("file", &d.file), ("rule", &d.rule), ("field", &d.field), ("agent", &d.agent), ("path", &d.path)] {
+            if let Some(text) = text {
+                object.set_named_property(name, text.as_str())?;
+            }
         }
-        if let Some(line) = self.line {
-            object.set_named_property("line", line)?;
-        }
-        if let Some(column) = self.column {
-            object.set_named_property("column", column)?;
-        }
-        if let Some(rule) = &self.rule {
-            object.set_named_property("rule", rule.as_str())?;
-        }
-        if let Some(field) = &self.field {
-            object.set_named_property("field", field.as_str())?;
+        // Numbers as f64: a JS number holds any line, column or row exactly up to 2^53.
+        for (name, number) in [("line", d.line.map(|v| v as f64)), ("column", d.column.map(|v| v as f64)), ("row", d.row.map(|v| v as f64))] {
+            if let Some(number) = number {
+                object.set_named_property(name, number)?;
+            }
         }
         Ok(object)
     }
@@ -90,15 +81,13 @@ impl ErrorInfo {
 
 impl From<TriageError> for ErrorInfo {
     fn from(error: TriageError) -> Self {
-        let mut info = ErrorInfo::new(error.code(), error.to_string());
-        match &error {
-            TriageError::Rule(rule) => add_rule_location(&mut info, rule),
-            TriageError::Model(model) => add_model_location(&mut info, model),
-            TriageError::InvalidTicket { field, .. } => info.field = Some(field.clone()),
-            TriageError::Io { path, .. } => info.file = Some(path.display().to_string()),
-            _ => {}
-        }
-        info
+        ErrorInfo(error.details())
+    }
+}
+
+impl From<&TriageError> for ErrorInfo {
+    fn from(error: &TriageError) -> Self {
+        ErrorInfo(error.details())
     }
 }
 
@@ -114,47 +103,10 @@ impl From<RuleError> for ErrorInfo {
     }
 }
 
-fn add_rule_location(info: &mut ErrorInfo, error: &RuleError) {
-    match error {
-        RuleError::Syntax { file, line, column, .. } | RuleError::InvalidLiteral { file, line, column, .. } => {
-            info.file = Some(file.clone());
-            info.line = to_u32(Some(*line));
-            info.column = to_u32(Some(*column));
-        }
-        RuleError::Invalid { file, line, .. } | RuleError::DuplicateRule { file, line, .. } => {
-            info.file = Some(file.clone());
-            info.line = to_u32(Some(*line));
-        }
-        RuleError::Runtime { rule, line, column, .. } => {
-            info.rule = Some(rule.clone());
-            info.line = to_u32(*line);
-            info.column = to_u32(*column);
-        }
-        RuleError::OperationLimit { rule, .. }
-        | RuleError::Limit { rule, .. }
-        | RuleError::TimeLimit { rule, .. }
-        | RuleError::MemoryLimit { rule, .. } => info.rule = Some(rule.clone()),
-        RuleError::Io { path, .. } => info.file = Some(path.display().to_string()),
-    }
-}
-
-fn add_model_location(info: &mut ErrorInfo, error: &ModelError) {
-    match error {
-        ModelError::Io { path, .. } => info.file = Some(path.display().to_string()),
-        ModelError::Csv { path, row, .. } => {
-            info.file = Some(path.display().to_string());
-            info.line = u32::try_from(*row).ok().filter(|r| *r > 0);
-        }
-        ModelError::Json { path, line, .. } => {
-            info.file = Some(path.display().to_string());
-            info.line = u32::try_from(*line).ok();
-        }
-        _ => {}
-    }
-}
-
-fn to_u32(value: Option<usize>) -> Option<u32> {
-    value.and_then(|v| u32::try_from(v).ok())
+/// The codes every triagekit error can carry, for `ErrorCode` in `lib/errors.js`.
+#[napi_derive::napi(js_name = "errorCodes")]
+pub fn error_codes() -> Vec<&'static str> {
+    ErrorCode::ALL.map(ErrorCode::as_str).to_vec()
 }
 
 /// Runs `work`, turning a panic into an `INTERNAL` error so it never unwinds into Node (which
@@ -186,13 +138,8 @@ pub fn unpark(slot: &mut Option<ErrorInfo>, env: &Env, placeholder: napi::Error)
     }
 }
 
-fn panic_info(payload: &(dyn Any + Send)) -> ErrorInfo {
-    let detail = payload
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "unknown panic".to_string());
-    ErrorInfo::new(INTERNAL, format!("internal error in triagekit (please report): {detail}"))
+fn panic_info(payload: &(dyn std::any::Any + Send)) -> ErrorInfo {
+    ErrorInfo::from(TriageError::Internal(panic_message(payload)))
 }
 
 #[cfg(test)]
@@ -211,7 +158,7 @@ mod tests {
     fn ticket_errors_name_the_field() {
         let error = triagekit::Ticket::from_json(r#"{"subject": 5}"#).unwrap_err();
         let info = ErrorInfo::from(error);
-        assert_eq!(info.code, "INVALID_TICKET");
+        assert_eq!(info.code, ErrorCode::InvalidTicket);
         assert_eq!(info.field.as_deref(), Some("subject"));
     }
 }

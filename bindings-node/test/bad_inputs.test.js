@@ -49,8 +49,16 @@ function materialise(value) {
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, materialise(v)]));
 }
 
+// The error fields (all but the message) each case produced first; written by the last test to
+// target/bad-inputs/node.json for scripts/compare-error-fields.py.
+const observed = {};
+const FIELDS = ['code', 'file', 'line', 'column', 'rule', 'field', 'agent', 'path', 'row'];
+
 function checkError(c, error, expect) {
   assert.ok(error, `${c.name}: expected ${expect.error}, got a result`);
+  if (!(c.name in observed)) {
+    observed[c.name] = Object.fromEntries(FIELDS.filter((k) => error[k] !== undefined && error[k] !== null).map((k) => [k, error[k]]));
+  }
   assert.equal(error.code, expect.error, `${c.name}: ${error.code} ${error.message}`);
   if ('field' in expect) assert.equal(error.field, expect.field, `${c.name}: ${error.message}`);
   if (expect.message_contains) {
@@ -253,6 +261,9 @@ test('bad rosters', async (t) => {
 
 test('every case ran', () => {
   const missing = table.cases.filter((c) => !ran.has(c.name)).map((c) => c.name);
+  const out = path.join(__dirname, '..', '..', 'target', 'bad-inputs');
+  fs.mkdirSync(out, { recursive: true });
+  fs.writeFileSync(path.join(out, 'node.json'), JSON.stringify(observed, null, 2));
   console.log(`bad-input cases: ${ran.size} (node)`);
   assert.deepEqual(missing, []);
 });

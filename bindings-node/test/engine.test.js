@@ -172,3 +172,30 @@ test('a panic inside the addon is an INTERNAL error, not a crash', async () => {
   await assert.rejects(native._panicForTestAsync('async boom'), (error) => error.code === 'INTERNAL');
   assert.equal(engine().triage({ id: 'still alive' }).ticket_id, 'still alive');
 });
+
+test('a rules path with a typo is an IO error naming it; a reload from it keeps the old rules', () => {
+  assert.throws(
+    () => new Engine({ rules: 'rules/nope.rhai' }),
+    (error) => error.code === 'IO' && error.path === 'rules/nope.rhai' && error.file === undefined,
+  );
+  const e = engine({ commit: false });
+  const before = e.versions().rules;
+  assert.throws(() => e.reloadRules('rules/helpdesk.rhai'), (error) => error.code === 'IO');
+  assert.equal(e.versions().rules, before);
+});
+
+test('rulesSource is rule text, never a path; exactly one of rules and rulesSource', () => {
+  const e = new Engine({ rulesSource: 'rule "a" { add_tag("x"); }' });
+  assert.deepEqual(e.triage({ id: '1', subject: 's' }, { trace: false }).tags, ['x']);
+  e.reloadRules({ rulesSource: 'rule "b" { add_tag("y"); }' });
+  assert.deepEqual(e.triage({ id: '1', subject: 's' }, { trace: false }).tags, ['y']);
+  assert.throws(() => new Engine({}), (error) => error.code === 'INVALID_ARGUMENT');
+  assert.throws(() => new Engine({ rules: 'a.rhai', rulesSource: 'rule "a" { }' }), (error) => error.code === 'INVALID_ARGUMENT');
+});
+
+test('the error code list comes from core', () => {
+  const { ErrorCode } = require('..');
+  assert.equal(ErrorCode.INTERNAL, 'INTERNAL');
+  assert.equal(ErrorCode.RULE_COMPILE, 'RULE_COMPILE');
+  assert.equal(Object.keys(ErrorCode).length, 11);
+});

@@ -9,6 +9,7 @@
 //! # Ok::<(), triagekit::TriageError>(())
 //! ```
 
+#![warn(missing_docs)]
 // Library code returns typed errors instead of panicking on input; tests may unwrap.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
