@@ -32,7 +32,9 @@ fn fail(top: Option<&str>, message: String) -> ConvertError {
 
 fn convert(obj: &Bound<'_, PyAny>, depth: usize, top: Option<&str>) -> Result<Value, ConvertError> {
     if depth > MAX_DEPTH {
-        return Err(fail(top, format!("nested deeper than {MAX_DEPTH} levels")));
+        // Reported for the whole value, as Rust, the CLI and Node do (their JSON parsers cannot
+        // say which key went too deep).
+        return Err(fail(None, format!("nested deeper than {MAX_DEPTH} levels")));
     }
     if obj.is_none() {
         return Ok(Value::Null);

@@ -102,7 +102,10 @@ fn config_err(e: &ConvertError) -> PyErr {
 
 /// A Python ticket (dict, or any mapping) -> core `Ticket`, or the typed error naming the field.
 pub fn ticket_arg(obj: &Bound<'_, PyAny>) -> Result<Ticket, TriageError> {
-    let value = convert::to_value(obj).map_err(|e| TriageError::InvalidTicket { field: e.path, message: e.message })?;
+    let value = convert::to_value(obj).map_err(|e| {
+        let field = if e.path == "<root>" { "<ticket>".to_string() } else { e.path };
+        TriageError::InvalidTicket { field, message: e.message }
+    })?;
     Ticket::from_value(value)
 }
 
