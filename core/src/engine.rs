@@ -26,6 +26,10 @@ pub(crate) struct Snapshot {
     pub(crate) options: EngineOptions,
 }
 
+/// The engine's state at one moment, from [`Engine::pin`]; holding it keeps those versions alive.
+#[derive(Clone)]
+pub struct PinnedSnapshot(Arc<Snapshot>);
+
 /// The triage engine. `Send + Sync`: share one behind an `Arc` across threads and requests.
 pub struct Engine {
     snapshot: ArcSwap<Snapshot>,
@@ -74,6 +78,46 @@ impl Engine {
         self.batch_on(&self.snapshot.load_full(), tickets, commit)
     }
 
+    /// Pins the rules, model, roster and options in use, so calls that make up one logical
+    /// batch (a binding's chunks) all decide on the same versions despite reloads in between.
+    pub fn pin(&self) -> PinnedSnapshot {
+        PinnedSnapshot(self.snapshot.load_full())
+    }
+
+    /// Triages parsed tickets on a pinned snapshot, in parallel and in input order; a parse
+    /// failure keeps its slot (and counts in `stats().errors`). `commit: None` uses the pinned
+    /// options' commit setting.
+    pub fn triage_inputs(&self, pinned: &PinnedSnapshot, inputs: Vec<Result<Ticket>>, commit: Option<bool>) -> Vec<Result<Decision>> {
+        let snapshot = &pinned.0;
+        let commit = commit.unwrap_or(snapshot.options.commit);
+        crate::parallel::install(|| {
+            inputs
+                .into_par_iter()
+                .with_min_len(16)
+                .map(|input| match input {
+                    Ok(ticket) => self.triage_on(snapshot, &ticket, commit),
+                    Err(error) => {
+                        self.stats.record_error();
+                        Err(error)
+                    }
+                })
+                .collect()
+        })
+    }
+
+    /// Triages one parsed ticket; a parse failure is returned as is and counted as an error.
+    pub fn triage_input(&self, input: Result<Ticket>, commit: Option<bool>) -> Result<Decision> {
+        let snapshot = self.snapshot.load();
+        let ticket = input.inspect_err(|_| self.stats.record_error())?;
+        self.triage_on(&snapshot, &ticket, commit.unwrap_or(snapshot.options.commit))
+    }
+
+    /// Counts tickets a binding rejected before they could be parsed (a JS value JSON cannot
+    /// hold), so `stats().errors` agrees with the errors the caller saw.
+    pub fn count_rejected_tickets(&self, count: u64) {
+        (0..count).for_each(|_| self.stats.record_error());
+    }
+
     fn batch_on(&self, snapshot: &Snapshot, tickets: &[Ticket], commit: bool) -> Vec<Result<Decision>> {
         // Never rayon's global pool: its threads are missing in a forked child (see `parallel`).
         crate::parallel::install(|| {
@@ -117,10 +161,26 @@ impl Engine {
         self.stats.retire_roster(&old.roster);
     }
 
-    /// Replaces the engine options (thresholds, default group, commit mode) atomically.
+    /// Replaces the engine options (thresholds, default group, commit mode) atomically; a
+    /// changed `strict_rules` recompiles the rules in use with it, so it applies at once.
     pub fn set_options(&self, options: EngineOptions) -> Result<()> {
         options.validate()?;
-        self.swap(|s| Snapshot { options: options.clone(), ..s.clone_parts() });
+        let current = self.rules();
+        // Strictness is compiled into the rule plan, so flipping it needs a rebuilt rule set.
+        let restricted = (current.options().strict != options.strict_rules)
+            .then(|| {
+                let rule_options = RuleOptions { strict: options.strict_rules, ..current.options().clone() };
+                RuleSet::compile_sources(current.sources(), rule_options)
+            })
+            .transpose()?;
+        self.swap(|s| {
+            // A reload that raced this call wins; its rules were compiled with the old options.
+            let rules = match &restricted {
+                Some(rules) if s.rules.version() == current.version() => rules.clone(),
+                _ => s.rules.clone(),
+            };
+            Snapshot { rules, options: options.clone(), ..s.clone_parts() }
+        });
         Ok(())
     }
 

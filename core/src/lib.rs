@@ -25,7 +25,7 @@ mod stats;
 mod ticket;
 
 pub use decision::{Decision, ModelTrace, Trace};
-pub use engine::Engine;
+pub use engine::{Engine, PinnedSnapshot};
 pub use error::{Result, TriageError};
 pub use options::EngineOptions;
 pub use state::{load_rules, EngineState};
