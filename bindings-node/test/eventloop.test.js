@@ -30,3 +30,49 @@ test('a timer keeps firing during a large triageBatch', async () => {
   assert.ok(worst < Math.max(250, elapsed / 4), `worst timer gap ${worst} ms of ${elapsed} ms`);
   assert.ok(ticks >= 3);
 });
+
+test('decodes take one event loop turn each and concurrent batches interleave (traces on)', async () => {
+  const diagnostics = require('node:diagnostics_channel');
+  const engine = new Engine({ rules: rulesPath, agents: agentsPath, options: { commit: false, now: FIXED_NOW } });
+  const base = sampleTickets().slice(0, 12);
+  const make = (prefix) => Array.from({ length: 3_000 }, (_, i) => ({ ...base[i % base.length], id: `${prefix}-${i}` }));
+  // A ticker that runs once per loop iteration (an immediate queued from an immediate waits for
+  // the next one): two decodes seeing the same count would have shared a turn.
+  let turn = 0;
+  let ticking = true;
+  const tick = () => {
+    turn++;
+    if (ticking) setImmediate(tick);
+  };
+  setImmediate(tick);
+  const decodes = [];
+  const onDecode = (event) => decodes.push({ ...event, turn });
+  diagnostics.subscribe('triagekit:batch-decode', onDecode);
+  let worst = 0;
+  let last = performance.now();
+  const timer = setInterval(() => {
+    const now = performance.now();
+    worst = Math.max(worst, now - last);
+    last = now;
+  }, 1);
+  try {
+    const [a, b] = await Promise.all([engine.triageBatch(make('A'), { chunkSize: 100 }), engine.triageBatch(make('B'), { chunkSize: 100 })]);
+    assert.equal(a[2_999].ticket_id, 'A-2999');
+    assert.equal(b[2_999].ticket_id, 'B-2999');
+  } finally {
+    clearInterval(timer);
+    ticking = false;
+    diagnostics.unsubscribe('triagekit:batch-decode', onDecode);
+  }
+  console.log(`# ${decodes.length} decodes for 2 x 3000 tickets, traces on; worst 1 ms timer gap ${worst.toFixed(1)} ms`);
+  const batches = [...new Set(decodes.map((d) => d.batch))];
+  assert.equal(batches.length, 2);
+  assert.equal(decodes.reduce((n, d) => n + d.slots, 0), 6_000);
+  for (let i = 1; i < decodes.length; i++) {
+    assert.ok(decodes[i].turn > decodes[i - 1].turn, `decodes ${i - 1} and ${i} shared an event loop turn`);
+  }
+  // Interleaved, not queued: each batch decodes something before the other has finished.
+  const span = (id) => [decodes.findIndex((d) => d.batch === id), decodes.findLastIndex((d) => d.batch === id)];
+  const [[firstA, lastA], [firstB, lastB]] = batches.map(span);
+  assert.ok(firstA < lastB && firstB < lastA, `spans ${firstA}..${lastA} and ${firstB}..${lastB}`);
+});
