@@ -9,6 +9,17 @@ const { FIXED_NOW } = require('./helpers');
 
 const RULES = 'rule "P" { set_priority("P3"); }';
 
+test('a 256-ticket chunk of more JSON than one V8 string holds is split, not a RangeError', async () => {
+  const engine = new Engine({ rules: RULES });
+  // 256 x 2.2 MB is over V8's ~512 MiB string limit once joined into one chunk's JSON Lines.
+  const body = 'x'.repeat(2_200_000);
+  const tickets = Array.from({ length: 256 }, (_, i) => ({ id: `L-${i}`, body }));
+  const results = await engine.triageBatch(tickets, { trace: false });
+  assert.equal(results.length, 256);
+  assert.equal(results.filter((r) => r.error).length, 0);
+  assert.equal(results[255].ticket_id, 'L-255');
+});
+
 test('an oversized slot fails alone with a code; the rest of its chunk is decided', async (t) => {
   const engine = new Engine({ rules: RULES, options: { now: FIXED_NOW } });
   // The real limit is V8's ~512 MiB string; a test-only lower one shows the same path cheaply.
