@@ -14,7 +14,13 @@
 // - wrong field types, non-object tickets, BigInt, cyclic objects, unparsable dates and
 //   nesting deeper than 128 levels: INVALID_TICKET (with `field` when one field is at fault);
 // - lone UTF-16 surrogates in any string: replaced by U+FFFD, the ticket is triaged;
-// - `Date` values (e.g. `created_at`) are converted with `toJSON` (RFC 3339);
+// - `Date` values (e.g. `created_at`) are converted with `toJSON` (RFC 3339); an invalid
+//   `Date` as `created_at` is INVALID_TICKET naming `created_at`;
+// - a getter, `toJSON` or Proxy trap that throws (anything, `null` included): INVALID_TICKET
+//   for a ticket, INVALID_ARGUMENT for options and rosters; NaN, Infinity, BigInt and invalid
+//   Dates in options or rosters are INVALID_ARGUMENT naming the key;
+// - options, rosters and config objects are read as own properties only (an own `__proto__`
+//   key is an unknown option: INVALID_CONFIG);
 // - very large texts are triaged; the model reads only its first `max_text_chars` characters.
 // - a panic inside the addon becomes an Error with code INTERNAL; the process keeps running.
 

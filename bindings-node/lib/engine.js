@@ -79,25 +79,35 @@ class Engine {
     let rejected = 0;
     // Chunks are pipelined: while chunk n runs on the thread pool, the main thread encodes
     // chunk n + 1, then decodes n part by part, one part per event loop turn.
+    let carried = null; // A ticket encoded for a chunk it did not fit in: the next one's first.
     const submit = (start) => {
       const slots = [];
       const lines = [];
       let chars = 0;
       let end = start;
-      // A chunk also ends at CHUNK_CHARS of JSON so the joined text stays a valid V8 string.
-      for (; end < tickets.length && end - start < chunk && !(lines.length && chars > CHUNK_CHARS); end++) {
+      for (; end < tickets.length && end - start < chunk; end++) {
+        let line;
         try {
-          const line = ticketJson(tickets[end]);
-          chars += line.length + 1;
-          lines.push(line);
-          slots.push(end);
+          line = carried?.index === end ? carried.line : ticketJson(tickets[end]);
         } catch (error) {
           results[end] = errorSlot(error);
           rejected++;
+          continue;
         }
+        // A chunk also ends before CHUNK_CHARS of JSON, so its joined text is a valid V8 string.
+        if (lines.length && chars + line.length > CHUNK_CHARS) {
+          carried = { index: end, line };
+          break;
+        }
+        chars += line.length + 1;
+        lines.push(line);
+        slots.push(end);
       }
       // JSON.stringify never emits a raw newline, so JSON Lines is an unambiguous framing.
       const pending = lines.length ? batch.triageJson(lines.join('\n')) : Promise.resolve([]);
+      // Marked handled: if an earlier chunk fails, the batch rejects with that error instead
+      // of this one surfacing later as an unhandled rejection.
+      pending.catch(() => {});
       return { slots, pending, end };
     };
     let parts = 0;
