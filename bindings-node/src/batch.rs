@@ -19,19 +19,19 @@ use crate::error::{guard, park, unpark, ErrorInfo};
 /// loop turn, and ~1 MiB of decision JSON is a few milliseconds of `JSON.parse`.
 const PART_BYTES: usize = 1 << 20;
 
-/// V8's string length limit on 64-bit (`v8::String::kMaxLength`, in UTF-16 units; a UTF-8 byte
-/// count is never smaller). A slot whose JSON is longer cannot reach JS at all.
+/// V8's string length limit on 64-bit (`v8::String::kMaxLength`, in UTF-16 units). A slot
+/// whose JSON is longer cannot reach JS at all.
 const V8_MAX_STRING: usize = (1 << 29) - 24;
 
-/// The slot size limit in use; only `_setMaxSlotBytesForTest` lowers it, so a test can show
+/// The slot size limit in use; only `_setMaxSlotLengthForTest` lowers it, so a test can show
 /// an oversized slot without allocating half a gigabyte.
-static MAX_SLOT_BYTES: AtomicUsize = AtomicUsize::new(V8_MAX_STRING);
+static MAX_SLOT_LEN: AtomicUsize = AtomicUsize::new(V8_MAX_STRING);
 
-/// Test hook: lowers (or with 0 restores) the largest slot JSON a batch returns.
-#[napi(js_name = "_setMaxSlotBytesForTest")]
-pub fn set_max_slot_bytes_for_test(bytes: u32) {
-    let bytes = if bytes == 0 { V8_MAX_STRING } else { bytes as usize };
-    MAX_SLOT_BYTES.store(bytes, Ordering::Relaxed);
+/// Test hook: lowers (or with 0 restores) the longest slot JSON a batch returns.
+#[napi(js_name = "_setMaxSlotLengthForTest")]
+pub fn set_max_slot_len_for_test(units: u32) {
+    let units = if units == 0 { V8_MAX_STRING } else { units as usize };
+    MAX_SLOT_LEN.store(units, Ordering::Relaxed);
 }
 
 /// One JS `triageBatch` call: the pinned snapshot and its per-call settings.
@@ -86,7 +86,7 @@ impl ChunkTask {
             let inputs = self.lines.par_split('\n').map(parse_ticket).collect();
             let results = self.engine.triage_inputs(&self.pinned, inputs, self.commit);
             // Serialising is a large share of the work for big batches: do it in parallel.
-            let max = MAX_SLOT_BYTES.load(Ordering::Relaxed);
+            let max = MAX_SLOT_LEN.load(Ordering::Relaxed);
             let slots: Vec<String> = results.into_par_iter().map(|result| slot_text(result, self.trace, max)).collect();
             join_parts(&slots)
         })
@@ -96,11 +96,12 @@ impl ChunkTask {
 /// A slot's JSON; one too large for a JS string becomes that slot's own error.
 fn slot_text(result: Result<triagekit::Decision, TriageError>, trace: bool, max: usize) -> String {
     let text = slot_json(result, trace);
-    if text.len() <= max {
+    // The byte length bounds the UTF-16 length from above; count units only when it is over.
+    if text.len() <= max || text.encode_utf16().count() <= max {
         return text;
     }
     let message = format!(
-        "the decision is {} bytes of JSON, more than a JS string holds ({max}); rules or ticket values are too large",
+        "the decision is {} bytes of JSON, more than a JS string holds ({max} UTF-16 units); ticket values are too large",
         text.len()
     );
     slot_json(Err(TriageError::InvalidTicket { field: "<ticket>".into(), message }), false)

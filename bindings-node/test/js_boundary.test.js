@@ -24,8 +24,8 @@ test('a 256-ticket chunk of more JSON than one V8 string holds is split, not a R
 test('an oversized slot fails alone with a code; the rest of its chunk is decided', async (t) => {
   const engine = new Engine({ rules: RULES, options: { now: FIXED_NOW } });
   // The real limit is V8's ~512 MiB string; a test-only lower one shows the same path cheaply.
-  native._setMaxSlotBytesForTest(4_000);
-  t.after(() => native._setMaxSlotBytesForTest(0));
+  native._setMaxSlotLengthForTest(4_000);
+  t.after(() => native._setMaxSlotLengthForTest(0));
   const tickets = Array.from({ length: 256 }, (_, i) => ({ id: i === 100 ? 'x'.repeat(5_000) : `T-${i}` }));
   const results = await engine.triageBatch(tickets);
   assert.equal(results.length, 256);
