@@ -16,8 +16,8 @@ use crate::convert::{parse_ticket, slot_json};
 use crate::error::{guard, park, unpark, ErrorInfo};
 
 /// Bytes of result JSON per string handed back: the main thread decodes one string per event
-/// loop turn, and ~1 MiB of decision JSON is a few milliseconds of `JSON.parse`.
-const PART_BYTES: usize = 1 << 20;
+/// loop turn, and 512 KiB of traced decisions is ~1.5 ms of `JSON.parse` (3 ms per MiB).
+const PART_BYTES: usize = 512 << 10;
 
 /// V8's string length limit on 64-bit (`v8::String::kMaxLength`, in UTF-16 units). A slot
 /// whose JSON is longer cannot reach JS at all.

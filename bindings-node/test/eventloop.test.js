@@ -72,7 +72,7 @@ test('decodes take one event loop turn each and concurrent batches interleave (t
   }
   console.log(`# ${decodes.length} decodes for 2 x 3000 tickets, traces on; worst 1 ms timer gap ${worst.toFixed(1)} ms`);
   const batches = [...new Set(decodes.map((d) => d.batch))];
-  // ~2 MB of traced JSON per 1000-ticket chunk comes back in parts of about 1 MiB.
+  // ~2 MB of traced JSON per 1000-ticket chunk comes back in parts of at most 512 KiB.
   assert.ok(decodes.length > 6, `${decodes.length} parts for 6 chunks`);
   assert.equal(batches.length, 2);
   assert.equal(decodes.reduce((n, d) => n + d.slots, 0), 6_000);
