@@ -127,9 +127,17 @@ async function main() {
     const t2 = performance.now();
     const out = await e5._nativeBatch(lines, trace);
     const t3 = performance.now();
-    JSON.parse(out);
+    let part = 0;
+    for (const text of out) {
+      const p0 = performance.now();
+      JSON.parse(text);
+      part = Math.max(part, performance.now() - p0);
+    }
     const t4 = performance.now();
-    console.log(`main thread per 256-ticket chunk (trace ${trace ? 'on' : 'off'}): encode ${fmt(t2 - t1)} ms, decode ${fmt(t4 - t3)} ms`);
+    console.log(
+      `main thread per 256-ticket chunk (trace ${trace ? 'on' : 'off'}): encode ${fmt(t2 - t1)} ms, decode ${fmt(t4 - t3)} ms ` +
+        `in ${out.length} parts (longest ${fmt(part)} ms)`,
+    );
   }
 
   // Sequential sync triage throughput, for comparison with the batch.

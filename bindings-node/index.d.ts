@@ -14,7 +14,13 @@
 // - wrong field types, non-object tickets, BigInt, cyclic objects, unparsable dates and
 //   nesting deeper than 128 levels: INVALID_TICKET (with `field` when one field is at fault);
 // - lone UTF-16 surrogates in any string: replaced by U+FFFD, the ticket is triaged;
-// - `Date` values (e.g. `created_at`) are converted with `toJSON` (RFC 3339);
+// - `Date` values (e.g. `created_at`) are converted with `toJSON` (RFC 3339); an invalid
+//   `Date` as `created_at` is INVALID_TICKET naming `created_at`;
+// - a getter, `toJSON` or Proxy trap that throws (anything, `null` included): INVALID_TICKET
+//   for a ticket, INVALID_ARGUMENT for options and rosters; NaN, Infinity, BigInt and invalid
+//   Dates in options or rosters are INVALID_ARGUMENT naming the key;
+// - options, rosters and config objects are read as own properties only (an own `__proto__`
+//   key is an unknown option: INVALID_CONFIG);
 // - very large texts are triaged; the model reads only its first `max_text_chars` characters.
 // - a panic inside the addon becomes an Error with code INTERNAL; the process keeps running.
 
@@ -61,7 +67,11 @@ export interface TriageErrorInfo {
 /** What a thrown triagekit error looks like. */
 export interface TriageError extends Error, TriageErrorInfo {}
 
-/** A support ticket. Unknown keys are kept and visible to rules as custom fields. */
+/**
+ * A support ticket. Put custom data under `fields` (`ticket.fields["x"]` in rules); at run
+ * time unknown top-level keys are kept too, but the type leaves them out so a typo such as
+ * `subjct` is caught. Any interface of your own with these (optional) keys is assignable.
+ */
 export interface Ticket {
   /** Numbers are accepted and kept as text. */
   id?: string | number | null;
@@ -77,10 +87,9 @@ export interface Ticket {
   /** ITIL urgency: 1..3, '1'..'3' or 'high' | 'medium' | 'low'. */
   urgency?: number | string | null;
   /** An array of strings, or one string. */
-  tags?: string[] | string | null;
+  tags?: readonly string[] | string | null;
   /** Custom fields (`ticket.fields["x"]` in rules). */
-  fields?: Record<string, unknown> | null;
-  [key: string]: unknown;
+  fields?: Readonly<Record<string, unknown>> | null;
 }
 
 /** One rule's part in a decision. */
@@ -101,6 +110,25 @@ export interface ModelTrace {
   top: [string, number][];
 }
 
+/** How an agent is picked among a group's eligible agents. */
+export type Strategy = 'round-robin' | 'least-loaded' | 'skills-based' | 'manual';
+
+/** The assignment step of a decision. */
+export interface AssignmentTrace {
+  /** The group routed to. */
+  group: string;
+  /** The strategy used, or null when the group has no agents. */
+  strategy: Strategy | null;
+  /** The agent picked, if any. */
+  agent: string | null;
+  /** Whether the agent's load was incremented (false for a dry run). */
+  committed: boolean;
+  /** Every member of the group considered, in roster order. */
+  candidates: { agent: string; eligible: boolean; reason: string }[];
+  /** One sentence explaining the outcome. */
+  explanation: string;
+}
+
 /** Why a decision came out as it did. */
 export interface Trace {
   rules_version: string;
@@ -111,13 +139,13 @@ export interface Trace {
   stopped_by: string | null;
   /** Decided field -> `rule:<name>`, `model`, `default` or `review`. */
   sources: Record<string, string>;
-  /** Candidates considered and the pick (see core's `AssignmentTrace`). */
-  assignment: Record<string, unknown>;
+  /** Candidates considered and the pick. */
+  assignment: AssignmentTrace;
   elapsed_us: number;
 }
 
-/** The outcome of triaging one ticket (snake_case, as triagekit's JSON). */
-export interface Decision {
+/** The outcome of triaging one ticket, without its trace (`trace: false`). */
+export interface UntracedDecision {
   ticket_id: string;
   category: string | null;
   priority: string | null;
@@ -127,12 +155,15 @@ export interface Decision {
   needs_review: boolean;
   review_reason: string | null;
   confidence: number | null;
-  /** Absent when triaged with `trace: false`. */
-  trace?: Trace;
+}
+
+/** The outcome of triaging one ticket (snake_case, as triagekit's JSON), with its trace. */
+export interface Decision extends UntracedDecision {
+  trace: Trace;
 }
 
 /** A `triageBatch` slot: a decision, or the error of that ticket alone. */
-export type BatchResult = Decision | { error: TriageErrorInfo };
+export type BatchResult<D extends UntracedDecision = Decision> = D | { error: TriageErrorInfo };
 
 /** Engine options (camelCase here; snake_case keys are accepted too). */
 export interface EngineOptions {
@@ -239,20 +270,26 @@ export declare class Engine {
   /** All paths, like the CLI: `rules` must be a file or folder. */
   static fromPaths(config: { rules: string; model?: string | null; agents?: string | null; options?: EngineOptions }): Engine;
   /** Synchronous (microseconds). Throws INVALID_TICKET, RULE_RUNTIME (strict rules), ... */
-  triage(ticket: Ticket, options?: TriageOptions): Decision;
+  triage(ticket: Ticket, options: TriageOptions & { trace: false }): UntracedDecision;
+  triage(ticket: Ticket, options?: TriageOptions & { trace?: true }): Decision;
+  triage(ticket: Ticket, options?: TriageOptions): Decision | UntracedDecision;
   /**
    * Triages off the main thread (libuv pool + rayon); results in input order, one per ticket.
-   * A bad ticket fails only its own slot. Tickets are processed in chunks, each on one
-   * consistent snapshot; a reload during a batch applies from the next chunk on.
+   * A bad ticket fails only its own slot. The whole call decides on the rules, model, roster
+   * and options in use when it starts; a reload during the batch applies to the next call.
+   * Results are decoded one part per event loop turn (published on the diagnostics channel
+   * `triagekit:batch-decode` as `{ batch, part, slots }`).
    */
-  triageBatch(tickets: Ticket[], options?: BatchOptions): Promise<BatchResult[]>;
+  triageBatch(tickets: readonly Ticket[], options: BatchOptions & { trace: false }): Promise<BatchResult<UntracedDecision>[]>;
+  triageBatch(tickets: readonly Ticket[], options?: BatchOptions & { trace?: true }): Promise<BatchResult<Decision>[]>;
+  triageBatch(tickets: readonly Ticket[], options?: BatchOptions): Promise<BatchResult<Decision | UntracedDecision>[]>;
   /** Compiles (path or source) and swaps rules in atomically; on error the old rules stay. */
   reloadRules(rules: string | { rulesSource: string }): void;
   /** Swaps the model in (Model or path), or removes it with null. */
   setModel(model: Model | string | null): void;
   /** Replaces the roster; loads and presence restart from the new one. */
   replaceRoster(agents: string | Roster): void;
-  /** Replaces the options. */
+  /** Changes the options named; the others keep their values. Applies at once (`strictRules` too). */
   setOptions(options: EngineOptions): void;
   /** The options in use. */
   readonly options: EngineOptionsSnapshot;
@@ -304,6 +341,43 @@ export interface HeadReport {
   confusion: { labels: string[]; matrix: number[][] };
 }
 
+/** Training figures of one head, in `ModelMetadata.heads`. */
+export interface HeadMetrics {
+  head: string;
+  /** Rows with a label for this head. */
+  rows: number;
+  /** Distinct classes. */
+  classes: number;
+  /** Rows skipped because their label was empty. */
+  skipped: number;
+  /** Accuracy of the stored model on its own training rows. */
+  train_accuracy: number;
+  /** Fitted softmax temperature. */
+  temperature: number;
+}
+
+/** Provenance and settings of a trained model (snake_case). */
+export interface ModelMetadata {
+  format_version: number;
+  algorithm: 'linear' | 'naive-bayes';
+  seed: number;
+  /** SVM regularisation. */
+  c: number;
+  /** Creation time, RFC 3339 UTC. */
+  created: string;
+  /** Hash of the training data, or empty. */
+  data_hash: string;
+  /** Training rows. */
+  rows: number;
+  /** Character cap applied to texts. */
+  max_text_chars: number;
+  /** Hash bits per feature block. */
+  hash_bits: number;
+  /** Features kept (seen in training). */
+  n_features: number;
+  heads: HeadMetrics[];
+}
+
 /** A trained, immutable text model. */
 export declare class Model {
   private constructor();
@@ -322,7 +396,7 @@ export declare class Model {
   /** Stable id (payload hash), as in decision traces. */
   readonly version: string;
   /** Training provenance and metrics (snake_case). */
-  readonly metadata: Record<string, unknown>;
+  readonly metadata: ModelMetadata;
   /** Accuracy, macro-F1, per-class figures, confusion matrix per head; off the main thread. */
   evaluate(texts: string[], labels: Labels): Promise<{ heads: Record<string, HeadReport> }>;
 }

@@ -19,5 +19,9 @@ export RUST_BACKTRACE=0
 echo "-- node --test bindings-node"
 (cd bindings-node && node --test test/*.test.js test/*.test.mjs)
 
+echo "-- tsc --noEmit --strict (bindings-node/index.d.ts against test/types/usage.ts)"
+# typescript is bindings-node's only (dev) dependency; the addon is built, so skip its install script.
+(cd bindings-node && npm ci --no-audit --no-fund --loglevel=error --ignore-scripts && npm run --silent test:types)
+
 echo "-- node --test examples/express-helpdesk"
 (cd examples/express-helpdesk && node --test test/*.test.js)

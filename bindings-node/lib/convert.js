@@ -6,40 +6,88 @@ const { invalidArgument, invalidTicket } = require('./errors');
 
 /**
  * A ticket as the JSON text the addon parses. `Date` values become RFC 3339 strings through
- * their `toJSON`; values JSON cannot hold (BigInt, cycles) give `INVALID_TICKET`.
+ * their `toJSON`; values JSON cannot hold (BigInt, cycles, throwing getters) give INVALID_TICKET.
  */
 function ticketJson(ticket) {
   let json;
   try {
     json = JSON.stringify(ticket);
+    // `toJSON` of an invalid Date is null, which reads as "no created_at" (= now): send text
+    // core refuses instead, so the error names the field.
+    const created = ticket !== null && typeof ticket === 'object' ? ticket.created_at : undefined;
+    if (created instanceof Date && Number.isNaN(created.getTime())) {
+      json = JSON.stringify({ ...ticket, created_at: 'Invalid Date' });
+    }
   } catch (error) {
-    throw invalidTicket(`cannot be converted to JSON: ${error.message}`, error);
+    throw invalidTicket(`cannot be converted to JSON: ${describe(error)}`, error);
   }
   // `undefined`, functions and symbols have no JSON form; core then reports "expected an object".
   return json === undefined ? 'null' : json;
 }
 
-/**
- * `reviewThreshold` -> `review_threshold`; keys already in snake_case pass through. A `Date`
- * value (e.g. `now`) becomes its RFC 3339 UTC string, the form core reads.
- */
-function snakeKeys(object, what) {
-  if (object === undefined || object === null) return undefined;
-  if (typeof object !== 'object' || Array.isArray(object)) {
-    throw invalidArgument(`${what} must be an object`);
+/** The message of anything thrown, including `null`, `undefined` and non-Error values. */
+function describe(error) {
+  try {
+    return error instanceof Error ? error.message : String(error);
+  } catch {
+    return Object.prototype.toString.call(error);
   }
-  const out = {};
-  for (const [key, value] of Object.entries(object)) {
-    if (value !== undefined) out[key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)] = dateString(value, key);
-  }
-  return out;
 }
 
-/** A valid `Date` as `toISOString()`; an invalid one is a caller bug, reported by name. */
-function dateString(value, key) {
-  if (!(value instanceof Date)) return value;
-  if (Number.isNaN(value.getTime())) throw invalidArgument(`${key} is an invalid Date`);
-  return value.toISOString();
+/**
+ * `reviewThreshold` -> `review_threshold` as the JSON text core reads; keys already in
+ * snake_case pass through. Own enumerable properties only (JSON's rule), so an inherited key
+ * or an own `__proto__` key never sets an option by accident. `Date` values become RFC 3339.
+ */
+function optionsJson(object, what) {
+  if (object === undefined || object === null) return undefined;
+  if (typeof object !== 'object' || Array.isArray(object)) throw invalidArgument(`${what} must be an object`);
+  return guardedJson(what, () => {
+    const out = Object.create(null);
+    for (const [key, value] of Object.entries(object)) {
+      if (value !== undefined) out[key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)] = value;
+    }
+    return JSON.stringify(out, checkedValue(what));
+  });
+}
+
+/** A roster object as JSON text, own properties only, with the same value checks as options. */
+function rosterJson(roster) {
+  return guardedJson('agents', () => JSON.stringify(roster, checkedValue('agents')));
+}
+
+/** Runs a JSON conversion, turning whatever a getter, `toJSON` or Proxy trap throws into INVALID_ARGUMENT. */
+function guardedJson(what, convert) {
+  try {
+    return convert();
+  } catch (error) {
+    if (error instanceof TypeError && error.code === 'INVALID_ARGUMENT') throw error;
+    const wrapped = invalidArgument(`${what} cannot be converted: ${describe(error)}`);
+    wrapped.cause = error;
+    throw wrapped;
+  }
+}
+
+/** A JSON replacer refusing what JSON would silently turn into `null` (NaN, an invalid Date) or cannot hold (BigInt). */
+function checkedValue(what) {
+  return function check(key, value) {
+    const raw = this[key];
+    if (raw instanceof Date && Number.isNaN(raw.getTime())) throw invalidArgument(`${what}: ${key} is an invalid Date`);
+    if (typeof value === 'number' && !Number.isFinite(value)) throw invalidArgument(`${what}: ${key} must be a finite number, got ${value}`);
+    if (typeof value === 'bigint') throw invalidArgument(`${what}: ${key} must be a number, got a BigInt`);
+    return value;
+  };
+}
+
+/** The own property `key` of a per-call options object (inherited ones are ignored). */
+function ownOption(options, key, what = 'options') {
+  if (options === undefined || options === null) return undefined;
+  if (typeof options !== 'object') throw invalidArgument(`${what} must be an object`);
+  try {
+    return Object.prototype.hasOwnProperty.call(options, key) ? options[key] : undefined;
+  } catch (error) {
+    throw invalidArgument(`${what}.${key} cannot be read: ${describe(error)}`);
+  }
 }
 
 /** `undefined`, or a boolean; anything else is a caller bug worth reporting. */
@@ -92,4 +140,4 @@ function labelText(label, head, index) {
   throw invalidArgument(`labels.${head}[${index}] must be a string, a number or null`);
 }
 
-module.exports = { ticketJson, snakeKeys, optionalBoolean, stringArray, labelColumns };
+module.exports = { ticketJson, optionsJson, rosterJson, ownOption, describe, optionalBoolean, stringArray, labelColumns };

@@ -3,12 +3,17 @@
 
 const native = require('./native');
 const { invalidArgument, errorSlot } = require('./errors');
-const { ticketJson, snakeKeys, optionalBoolean } = require('./convert');
+const { ticketJson, optionsJson, rosterJson, ownOption, optionalBoolean } = require('./convert');
+const { decodeTurn, decodePart } = require('./decode');
 const { Model, nativeModel } = require('./model');
 
 /** Tickets per native call in `triageBatch`; small enough that the JSON work each chunk costs
  * the main thread stays in the low milliseconds (see bench.js). */
 const DEFAULT_CHUNK = 256;
+/** JSON characters per native call at most (plus one ticket), far below V8's string limit. */
+const CHUNK_CHARS = 16 * 1024 * 1024;
+/** Numbers the batches of this process for `triagekit:batch-decode` subscribers. */
+let batchCount = 0;
 
 // Lets `fromPaths` hand a ready native engine to the constructor; not reachable from outside.
 const wrapNative = Symbol('wrapNative');
@@ -28,68 +33,97 @@ class Engine {
       return;
     }
     if (!config || typeof config !== 'object') throw invalidArgument('new Engine({ rules, model, agents, options })');
-    const { model, agents, options } = config;
+    const [model, agents, options] = ownKeys(config, ['model', 'agents', 'options']);
     const [rules, isSource] = rulesArg(config);
-    this.#native = new native.NativeEngine(rules, modelArg(model), rosterArg(agents), snakeKeys(options, 'options'), isSource);
+    this.#native = new native.NativeEngine(rules, modelArg(model), ...rosterArgs(agents), optionsJson(options, 'options'), isSource);
   }
 
   /** Builds an engine from files only (`rules`, `model`, `agents` are paths), like the CLI. */
   static fromPaths(config) {
     if (!config || typeof config !== 'object') throw invalidArgument('Engine.fromPaths({ rules, model, agents })');
-    const { rules, model, agents, options } = config;
+    const [rules, model, agents, options] = ownKeys(config, ['rules', 'model', 'agents', 'options']);
     for (const [name, value] of [['model', model], ['agents', agents]]) {
       if (value !== undefined && value !== null && typeof value !== 'string') throw invalidArgument(`${name} must be a path`);
     }
-    const handle = native.NativeEngine.fromPaths(rulesArg({ rules })[0], model ?? undefined, agents ?? undefined, snakeKeys(options, 'options'));
+    const handle = native.NativeEngine.fromPaths(rulesArg({ rules })[0], model ?? undefined, agents ?? undefined, optionsJson(options, 'options'));
     return new Engine(wrapNative, handle);
   }
 
   /** Triages one ticket synchronously and returns its decision (snake_case keys). */
   triage(ticket, options = {}) {
-    const commit = optionalBoolean(options.commit, 'commit');
-    const trace = optionalBoolean(options.trace, 'trace');
-    return JSON.parse(this.#native.triageJson(ticketJson(ticket), commit, trace));
+    const commit = optionalBoolean(ownOption(options, 'commit'), 'commit');
+    const trace = optionalBoolean(ownOption(options, 'trace'), 'trace');
+    let json;
+    try {
+      json = ticketJson(ticket);
+    } catch (error) {
+      this.#native.countRejectedTickets(1);
+      throw error;
+    }
+    return JSON.parse(this.#native.triageJson(json, commit, trace));
   }
 
   /**
-   * Triages many tickets off the main thread. Resolves to one slot per ticket, in order: a
-   * decision, or `{ error: { code, message, ... } }` for a ticket that failed.
+   * Triages many tickets off the main thread, all on the rules, model and roster in use when
+   * the call starts. Resolves to one slot per ticket, in order: a decision, or
+   * `{ error: { code, message, ... } }` for a ticket that failed.
    */
   async triageBatch(tickets, options = {}) {
     if (!Array.isArray(tickets)) throw invalidArgument('triageBatch expects an array of tickets');
-    const commit = optionalBoolean(options.commit, 'commit');
-    const trace = optionalBoolean(options.trace, 'trace');
-    const chunk = options.chunkSize ?? DEFAULT_CHUNK;
+    const commit = optionalBoolean(ownOption(options, 'commit'), 'commit');
+    const trace = optionalBoolean(ownOption(options, 'trace'), 'trace');
+    const chunk = ownOption(options, 'chunkSize') ?? DEFAULT_CHUNK;
     if (!Number.isSafeInteger(chunk) || chunk < 1) throw invalidArgument('chunkSize must be a positive integer');
 
+    const batch = this.#native.startBatch(commit, trace);
+    const id = ++batchCount;
     const results = new Array(tickets.length);
+    let rejected = 0;
     // Chunks are pipelined: while chunk n runs on the thread pool, the main thread encodes
-    // chunk n + 1, then decodes n. Each step is short, so timers and I/O keep running.
+    // chunk n + 1, then decodes n part by part, one part per event loop turn.
+    let carried = null; // A ticket encoded for a chunk it did not fit in: the next one's first.
     const submit = (start) => {
-      const end = Math.min(start + chunk, tickets.length);
       const slots = [];
       const lines = [];
-      for (let i = start; i < end; i++) {
+      let chars = 0;
+      let end = start;
+      for (; end < tickets.length && end - start < chunk; end++) {
+        let line;
         try {
-          lines.push(ticketJson(tickets[i]));
-          slots.push(i);
+          line = carried?.index === end ? carried.line : ticketJson(tickets[end]);
         } catch (error) {
-          results[i] = errorSlot(error);
+          results[end] = errorSlot(error);
+          rejected++;
+          continue;
         }
+        // A chunk also ends before CHUNK_CHARS of JSON, so its joined text is a valid V8 string.
+        if (lines.length && chars + line.length > CHUNK_CHARS) {
+          carried = { index: end, line };
+          break;
+        }
+        chars += line.length + 1;
+        lines.push(line);
+        slots.push(end);
       }
       // JSON.stringify never emits a raw newline, so JSON Lines is an unambiguous framing.
-      const pending = lines.length ? this.#native.triageBatchJson(lines.join('\n'), commit, trace) : Promise.resolve('[]');
-      return { slots, pending };
+      const pending = lines.length ? batch.triageJson(lines.join('\n')) : Promise.resolve([]);
+      // Marked handled: if an earlier chunk fails, the batch rejects with that error instead
+      // of this one surfacing later as an unhandled rejection.
+      pending.catch(() => {});
+      return { slots, pending, end };
     };
+    let parts = 0;
     let current = tickets.length ? submit(0) : null;
-    for (let start = 0; current; start += chunk) {
-      const next = start + chunk < tickets.length ? submit(start + chunk) : null;
-      const decided = JSON.parse(await current.pending);
-      current.slots.forEach((index, j) => {
-        results[index] = decided[j];
-      });
+    while (current) {
+      const next = current.end < tickets.length ? submit(current.end) : null;
+      let slot = 0;
+      for (const text of await current.pending) {
+        await decodeTurn();
+        for (const decided of decodePart(text, id, parts++)) results[current.slots[slot++]] = decided;
+      }
       current = next;
     }
+    if (rejected) this.#native.countRejectedTickets(rejected);
     return results;
   }
 
@@ -109,14 +143,18 @@ class Engine {
 
   /** Replaces the roster (path or object); loads and presence restart from it. */
   replaceRoster(agents) {
-    const roster = rosterArg(agents);
-    if (roster === undefined) throw invalidArgument('replaceRoster expects a roster path or object');
-    this.#native.replaceRoster(roster);
+    if (agents === undefined || agents === null) throw invalidArgument('replaceRoster expects a roster path or object');
+    this.#native.replaceRoster(...rosterArgs(agents));
   }
 
-  /** Replaces the engine options (camelCase or snake_case keys). */
+  /**
+   * Changes the options named (camelCase or snake_case keys); the others keep their values.
+   * Applies at once, `strictRules` included.
+   */
   setOptions(options) {
-    this.#native.setOptions(snakeKeys(options, 'options') ?? {});
+    const changes = optionsJson(options, 'options');
+    if (changes === undefined) throw invalidArgument('setOptions expects an options object');
+    this.#native.setOptions(JSON.stringify({ ...JSON.parse(this.#native.optionsJson()), ...JSON.parse(changes) }));
   }
 
   /** The options in use (snake_case keys, as core serialises them). */
@@ -166,9 +204,9 @@ class Engine {
     return JSON.parse(this.#native.versionsJson());
   }
 
-  /** Bench only: one raw native batch call (JSON Lines in, JSON text promise out). */
+  /** Bench only: one raw native batch call (JSON Lines in, a promise of JSON array texts out). */
   _nativeBatch(lines, trace) {
-    return this.#native.triageBatchJson(lines, undefined, trace);
+    return this.#native.startBatch(undefined, trace).triageJson(lines);
   }
 
   /** Bench only: the N-API object conversion path `triage` does not use (see bench.js). */
@@ -199,10 +237,17 @@ function modelArg(model) {
   throw invalidArgument('model must be a Model or a model file path');
 }
 
-function rosterArg(agents) {
-  if (agents === undefined || agents === null) return undefined;
-  if (typeof agents === 'string' || (typeof agents === 'object' && !Array.isArray(agents))) return agents;
+/** A roster as the native `[path, json]` pair: a file path, or the object's JSON text. */
+function rosterArgs(agents) {
+  if (agents === undefined || agents === null) return [undefined, undefined];
+  if (typeof agents === 'string') return [agents, undefined];
+  if (typeof agents === 'object' && !Array.isArray(agents)) return [undefined, rosterJson(agents)];
   throw invalidArgument('agents must be a roster file path or a roster object');
+}
+
+/** The own properties `keys` of a config object; a throwing getter or Proxy trap is INVALID_ARGUMENT. */
+function ownKeys(config, keys) {
+  return keys.map((key) => ownOption(config, key, 'config'));
 }
 
 function agentArg(agent) {

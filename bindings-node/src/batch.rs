@@ -1,18 +1,77 @@
-//! `triageBatch` off the main thread: an N-API async task whose `compute` runs on the libuv
-//! pool (and from there on rayon, inside `Engine::triage_batch`).
+//! `triageBatch` off the main thread. A `NativeBatch` pins the engine's snapshot once per JS
+//! call, and each chunk of that call is an N-API async task whose `compute` runs on the libuv
+//! pool (and from there on rayon, inside `Engine::triage_inputs_pinned`), so every chunk of one call
+//! decides on the same rule, model and roster versions.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
+use napi::bindgen_prelude::AsyncTask;
 use napi::{Env, Task};
+use napi_derive::napi;
 use rayon::prelude::*;
-use triagekit::{Decision, Engine, Ticket, TriageError};
+use triagekit::{Engine, PinnedSnapshot, TriageError};
 
 use crate::convert::{parse_ticket, slot_json};
 use crate::error::{guard, park, unpark, ErrorInfo};
 
-/// One batch: JSON Lines in, the JSON text of the result array out.
-pub struct BatchTask {
+/// Bytes of result JSON per string handed back: the main thread decodes one string per event
+/// loop turn, and 512 KiB of traced decisions is ~1.5 ms of `JSON.parse` (3 ms per MiB).
+const PART_BYTES: usize = 512 << 10;
+
+/// V8's string length limit on 64-bit (`v8::String::kMaxLength`, in UTF-16 units). A slot
+/// whose JSON is longer cannot reach JS at all.
+const V8_MAX_STRING: usize = (1 << 29) - 24;
+
+/// The slot size limit in use; only `_setMaxSlotLengthForTest` lowers it, so a test can show
+/// an oversized slot without allocating half a gigabyte.
+static MAX_SLOT_LEN: AtomicUsize = AtomicUsize::new(V8_MAX_STRING);
+
+/// Test hook: lowers (or with 0 restores) the longest slot JSON a batch returns.
+#[napi(js_name = "_setMaxSlotLengthForTest")]
+pub fn set_max_slot_len_for_test(units: u32) {
+    let units = if units == 0 { V8_MAX_STRING } else { units as usize };
+    MAX_SLOT_LEN.store(units, Ordering::Relaxed);
+}
+
+/// One JS `triageBatch` call: the pinned snapshot and its per-call settings.
+#[napi]
+pub struct NativeBatch {
     engine: Arc<Engine>,
+    pinned: PinnedSnapshot,
+    commit: Option<bool>,
+    trace: bool,
+}
+
+impl NativeBatch {
+    /// Pins the engine's current snapshot for every chunk of one batch.
+    pub fn new(engine: Arc<Engine>, commit: Option<bool>, trace: bool) -> Self {
+        let pinned = engine.pin();
+        NativeBatch { engine, pinned, commit, trace }
+    }
+}
+
+#[napi]
+impl NativeBatch {
+    /// Triages one chunk given as JSON Lines; resolves to JSON texts of arrays holding one
+    /// decision or `{error}` per line, in input order (concatenated, they are the chunk).
+    #[napi(ts_return_type = "Promise<string[]>")]
+    pub fn triage_json(&self, lines: String) -> AsyncTask<ChunkTask> {
+        AsyncTask::new(ChunkTask {
+            engine: self.engine.clone(),
+            pinned: self.pinned.clone(),
+            lines,
+            commit: self.commit,
+            trace: self.trace,
+            failure: None,
+        })
+    }
+}
+
+/// One chunk of a batch: JSON Lines in, JSON array texts out.
+pub struct ChunkTask {
+    engine: Arc<Engine>,
+    pinned: PinnedSnapshot,
     lines: String,
     commit: Option<bool>,
     trace: bool,
@@ -20,87 +79,85 @@ pub struct BatchTask {
     failure: Option<ErrorInfo>,
 }
 
-impl BatchTask {
-    /// Prepares a batch; nothing runs until Node schedules the task.
-    pub fn new(engine: Arc<Engine>, lines: String, commit: Option<bool>, trace: bool) -> Self {
-        BatchTask { engine, lines, commit, trace, failure: None }
-    }
-
-    fn run(&self) -> Result<String, ErrorInfo> {
+impl ChunkTask {
+    fn run(&self) -> Vec<String> {
         // On triagekit's pool, not rayon's global one, like every parallel call of the engine.
-        triagekit::parallel::install(|| self.run_on_pool())
+        triagekit::parallel::install(|| {
+            let inputs = self.lines.par_split('\n').map(parse_ticket).collect();
+            let results = self.engine.triage_inputs_pinned(&self.pinned, inputs, self.commit);
+            // Serialising is a large share of the work for big batches: do it in parallel.
+            let max = MAX_SLOT_LEN.load(Ordering::Relaxed);
+            let slots: Vec<String> = results.into_par_iter().map(|result| slot_text(result, self.trace, max)).collect();
+            join_parts(&slots)
+        })
     }
+}
 
-    fn run_on_pool(&self) -> Result<String, ErrorInfo> {
-        let parsed: Vec<Result<Ticket, TriageError>> = self.lines.par_split('\n').map(parse_ticket).collect();
-        // Split without cloning: valid tickets go to the engine, failures keep their position.
-        let mut tickets = Vec::with_capacity(parsed.len());
-        let mut failures = Vec::with_capacity(parsed.len());
-        for result in parsed {
-            match result {
-                Ok(ticket) => {
-                    tickets.push(ticket);
-                    failures.push(None);
-                }
-                Err(error) => failures.push(Some(error)),
-            }
+/// A slot's JSON; one too large for a JS string becomes that slot's own error.
+fn slot_text(result: Result<triagekit::Decision, TriageError>, trace: bool, max: usize) -> String {
+    let text = slot_json(result, trace);
+    // The byte length bounds the UTF-16 length from above; count units only when it is over.
+    if text.len() <= max || text.encode_utf16().count() <= max {
+        return text;
+    }
+    let message = format!(
+        "the decision is {} bytes of JSON, more than a JS string holds ({max} UTF-16 units); ticket values are too large",
+        text.len()
+    );
+    slot_json(Err(TriageError::InvalidTicket { field: "<ticket>".into(), message }), false)
+}
+
+/// Packs slot texts into JSON arrays of about [`PART_BYTES`] each, so no single string is
+/// long for V8 or slow for one `JSON.parse`.
+fn join_parts(slots: &[String]) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut out = String::new();
+    for slot in slots {
+        if !out.is_empty() && out.len() + slot.len() > PART_BYTES {
+            out.push(']');
+            parts.push(std::mem::take(&mut out));
         }
-        let mut decisions = self.triage(&tickets).into_iter();
-        let results: Vec<Result<Decision, TriageError>> = failures
-            .into_iter()
-            .map(|failure| match failure {
-                Some(error) => Err(error),
-                // Exactly one result exists per parsed ticket, in the same order.
-                None => decisions.next().unwrap_or_else(|| Err(missing())),
-            })
-            .collect();
-        // Serialising is a large share of the work for big batches: do it in parallel, then join.
-        let parts = results
-            .into_par_iter()
-            .map(|result| slot_json(result, self.trace))
-            .collect::<Result<Vec<String>, ErrorInfo>>()?;
-        let mut out = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum::<usize>() + 2);
-        out.push('[');
-        for (i, part) in parts.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            out.push_str(part);
-        }
+        out.push(if out.is_empty() { '[' } else { ',' });
+        out.push_str(slot);
+    }
+    if !out.is_empty() {
         out.push(']');
-        Ok(out)
+        parts.push(out);
     }
-
-    fn triage(&self, tickets: &[Ticket]) -> Vec<Result<Decision, TriageError>> {
-        match self.commit {
-            // Core's batch always uses the engine's commit setting; a per-call override runs the
-            // same parallel loop here until core offers `triage_batch_with_commit`.
-            Some(commit) if commit != self.engine.options().commit => {
-                tickets.par_iter().map(|t| self.engine.triage_with_commit(t, commit)).collect()
-            }
-            _ => self.engine.triage_batch(tickets),
-        }
-    }
+    parts
 }
 
-fn missing() -> TriageError {
-    TriageError::InvalidConfig("internal: fewer decisions than tickets".into())
-}
+impl Task for ChunkTask {
+    type Output = Vec<String>;
+    type JsValue = Vec<String>;
 
-impl Task for BatchTask {
-    type Output = String;
-    type JsValue = String;
-
-    fn compute(&mut self) -> napi::Result<String> {
+    fn compute(&mut self) -> napi::Result<Vec<String>> {
         // A panic here would cross an `extern "C"` frame on a libuv thread and abort Node.
-        guard(|| self.run()).map_err(|info| park(&mut self.failure, info))
+        guard(|| Ok(self.run())).map_err(|info| park(&mut self.failure, info))
     }
 
-    fn resolve(&mut self, _env: Env, output: String) -> napi::Result<String> {
+    fn resolve(&mut self, _env: Env, output: Vec<String>) -> napi::Result<Vec<String>> {
         Ok(output)
     }
 
-    fn reject(&mut self, env: Env, error: napi::Error) -> napi::Result<String> {
+    fn reject(&mut self, env: Env, error: napi::Error) -> napi::Result<Vec<String>> {
         Err(unpark(&mut self.failure, &env, error))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parts_split_at_the_budget_and_keep_every_slot() {
+        let big = "x".repeat(PART_BYTES / 2 + 1);
+        let slots = vec![format!("\"{big}\""), "1".into(), format!("\"{big}\"")];
+        let parts = join_parts(&slots);
+        assert_eq!(parts.len(), 2);
+        let values: Vec<serde_json::Value> =
+            parts.iter().flat_map(|p| serde_json::from_str::<Vec<serde_json::Value>>(p).unwrap()).collect();
+        assert_eq!(values.len(), 3);
+        assert!(join_parts(&[]).is_empty());
     }
 }

@@ -96,17 +96,22 @@ fn internal_serialise(error: &serde_json::Error) -> ErrorInfo {
     ErrorInfo::new(crate::error::INTERNAL, format!("serialising: {error}"))
 }
 
-/// One batch slot as JSON text: the decision, or `{"error": {...}}` for that ticket alone.
-pub fn slot_json(result: Result<Decision, TriageError>, trace: bool) -> Result<String, ErrorInfo> {
+/// One batch slot as JSON text: the decision, or `{"error": {...}}` for that ticket alone (also
+/// when the decision cannot be serialised, so one slot never fails the others).
+pub fn slot_json(result: Result<Decision, TriageError>, trace: bool) -> String {
     /// The failed-slot shape; the same fields as a thrown error.
     #[derive(Serialize)]
     struct ErrorSlot {
         error: ErrorInfo,
     }
-    match result {
+    let encoded = match result {
         Ok(decision) => decision_json(decision, trace),
         Err(error) => to_json(&ErrorSlot { error: ErrorInfo::from(error) }),
-    }
+    };
+    encoded.unwrap_or_else(|error| {
+        // An `ErrorInfo` of a code and a plain message always serialises.
+        to_json(&ErrorSlot { error }).unwrap_or_else(|_| r#"{"error":{"code":"INTERNAL","message":"serialising"}}"#.into())
+    })
 }
 
 #[cfg(test)]

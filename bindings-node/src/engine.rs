@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use napi::bindgen_prelude::{AsyncTask, Unknown};
+use napi::bindgen_prelude::Unknown;
 use napi::Env;
 use napi_derive::napi;
 use serde_json::Value;
@@ -12,7 +12,7 @@ use triagekit::assign::{Presence, Roster};
 use triagekit::rules::RuleSet;
 use triagekit::{load_rules, load_rules_source, Engine, EngineOptions};
 
-use crate::batch::BatchTask;
+use crate::batch::NativeBatch;
 use crate::convert::{decision_json, parse_ticket, to_json};
 use crate::error::{guard_js, ErrorInfo};
 use crate::model::NativeModel;
@@ -26,21 +26,22 @@ pub struct NativeEngine {
 #[napi]
 impl NativeEngine {
     /// Builds an engine. `rules` is a rule file/folder path, or rule text where it cannot be a
-    /// path (core's `load_rules` decides), or always text with `rules_is_source`; options are
-    /// already snake_case, as `EngineOptions` reads them.
+    /// path (core's `load_rules` decides), or always text with `rules_is_source`; the roster is
+    /// a path or JSON text, options are the JSON text of a snake_case object.
     #[napi(constructor)]
     pub fn new(
         env: Env,
         rules: String,
         model: Option<&NativeModel>,
-        roster: Option<Value>,
-        options: Option<Value>,
+        roster_path: Option<String>,
+        roster_json: Option<String>,
+        options: Option<String>,
         rules_is_source: Option<bool>,
     ) -> napi::Result<Self> {
         guard_js(&env, || {
             let options = parse_options(options)?;
             let rules = rules_from(&rules, rules_is_source, options.strict_rules)?;
-            let roster = roster.map(parse_roster).transpose()?;
+            let roster = parse_roster(roster_path, roster_json)?;
             let engine = Engine::new(rules, model.map(NativeModel::shared), roster, options)?;
             Ok(NativeEngine { inner: Arc::new(engine) })
         })
@@ -53,7 +54,7 @@ impl NativeEngine {
         rules: String,
         model: Option<String>,
         roster: Option<String>,
-        options: Option<Value>,
+        options: Option<String>,
     ) -> napi::Result<Self> {
         guard_js(&env, || {
             let options = parse_options(options)?;
@@ -67,11 +68,7 @@ impl NativeEngine {
     #[napi]
     pub fn triage_json(&self, env: Env, ticket: String, commit: Option<bool>, trace: Option<bool>) -> napi::Result<String> {
         guard_js(&env, || {
-            let ticket = parse_ticket(&ticket)?;
-            let decision = match commit {
-                Some(commit) => self.inner.triage_with_commit(&ticket, commit)?,
-                None => self.inner.triage(&ticket)?,
-            };
+            let decision = self.inner.triage_input(parse_ticket(&ticket), commit)?;
             decision_json(decision, trace.unwrap_or(true))
         })
     }
@@ -90,11 +87,16 @@ impl NativeEngine {
         env.to_js_value(&decision)
     }
 
-    /// Triages tickets given as JSON Lines text on the libuv thread pool; resolves to the JSON
-    /// text of an array with one decision or `{error}` per line, in input order.
-    #[napi(ts_return_type = "Promise<string>")]
-    pub fn triage_batch_json(&self, lines: String, commit: Option<bool>, trace: Option<bool>) -> AsyncTask<BatchTask> {
-        AsyncTask::new(BatchTask::new(self.inner.clone(), lines, commit, trace.unwrap_or(true)))
+    /// Starts a batch: pins the rules, model, roster and options in use for all its chunks.
+    #[napi]
+    pub fn start_batch(&self, commit: Option<bool>, trace: Option<bool>) -> NativeBatch {
+        NativeBatch::new(self.inner.clone(), commit, trace.unwrap_or(true))
+    }
+
+    /// Counts tickets rejected in JS (not convertible to JSON) as errors in `stats()`.
+    #[napi]
+    pub fn count_rejected_tickets(&self, count: u32) {
+        self.inner.count_rejected_tickets(u64::from(count));
     }
 
     /// Compiles rules (path or source) and swaps them in; tickets in flight finish on the old
@@ -117,18 +119,20 @@ impl NativeEngine {
         })
     }
 
-    /// Replaces the roster (path or object); loads and presence restart from the new roster.
+    /// Replaces the roster (path or JSON text); loads and presence restart from the new roster.
     #[napi]
-    pub fn replace_roster(&self, env: Env, roster: Value) -> napi::Result<()> {
+    pub fn replace_roster(&self, env: Env, roster_path: Option<String>, roster_json: Option<String>) -> napi::Result<()> {
         guard_js(&env, || {
-            self.inner.replace_roster(parse_roster(roster)?);
+            let roster = parse_roster(roster_path, roster_json)?
+                .ok_or_else(|| ErrorInfo::invalid_argument("replaceRoster expects a roster path or object"))?;
+            self.inner.replace_roster(roster);
             Ok(())
         })
     }
 
-    /// Replaces the engine options (snake_case object).
+    /// Replaces the engine options (JSON text of a complete snake_case object).
     #[napi]
-    pub fn set_options(&self, env: Env, options: Value) -> napi::Result<()> {
+    pub fn set_options(&self, env: Env, options: String) -> napi::Result<()> {
         guard_js(&env, || Ok(self.inner.set_options(parse_options(Some(options))?)?))
     }
 
@@ -193,40 +197,21 @@ impl NativeEngine {
     }
 }
 
-fn parse_options(options: Option<Value>) -> Result<EngineOptions, ErrorInfo> {
+fn parse_options(options: Option<String>) -> Result<EngineOptions, ErrorInfo> {
     match options {
-        None | Some(Value::Null) => Ok(EngineOptions::default()),
-        Some(value) => serde_json::from_value(value)
-            .map_err(|e| ErrorInfo::from(triagekit::TriageError::InvalidConfig(e.to_string()))),
+        None => Ok(EngineOptions::default()),
+        Some(text) => serde_json::from_str(&text)
+            .map_err(|e| ErrorInfo::from(triagekit::TriageError::InvalidConfig(format!("options: {e}")))),
     }
 }
 
-/// A roster from JS is a file path (a string) or the roster object itself.
-fn parse_roster(roster: Value) -> Result<Roster, ErrorInfo> {
-    Ok(match roster {
-        Value::String(path) => Roster::load(path.as_ref())?,
-        mut value => {
-            whole_numbers_as_integers(&mut value);
-            Roster::from_value(value)?
-        }
+/// A roster from JS is a file path or the JSON text of the roster object.
+fn parse_roster(path: Option<String>, json: Option<String>) -> Result<Option<Roster>, ErrorInfo> {
+    Ok(match (path, json) {
+        (Some(path), _) => Some(Roster::load(path.as_ref())?),
+        (None, Some(json)) => Some(Roster::from_json(&json)?),
+        (None, None) => None,
     })
-}
-
-/// N-API hands over every JS number outside the int32 range as an f64, so `capacity: 3e9`
-/// would read as `3000000000.0` and be refused as "not a whole number" (or, past u32, not be
-/// reported as too large). JS has one number type: whole values become JSON integers, as
-/// `JSON.stringify` (and thus the same roster in a file) would write them.
-fn whole_numbers_as_integers(value: &mut Value) {
-    match value {
-        Value::Number(n) if n.is_f64() => {
-            if let Some(f) = n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.007_199_254_740_992e15) {
-                *value = Value::from(f as i64);
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(whole_numbers_as_integers),
-        Value::Object(map) => map.values_mut().for_each(whole_numbers_as_integers),
-        _ => {}
-    }
 }
 
 /// A `rules` argument: rule text when flagged as such, else a path or text as core decides.

@@ -17,8 +17,6 @@ use triagekit::{panic_message, ErrorCode, ErrorDetails, TriageError};
 
 /// Code for a panic caught at the boundary: a bug in triagekit, never the caller's input.
 pub const INTERNAL: ErrorCode = ErrorCode::Internal;
-/// Code for a JS argument of the wrong shape, caught before any triage work starts.
-pub const INVALID_ARGUMENT: ErrorCode = ErrorCode::InvalidArgument;
 
 /// Core's error details, as this binding throws or stores them (a local type so conversions
 /// from core's errors can live here).

@@ -19,6 +19,7 @@ use napi::bindgen_prelude::AsyncTask;
 use napi::{Env, Task};
 use napi_derive::napi;
 
+pub use batch::set_max_slot_len_for_test;
 pub use engine::NativeEngine;
 pub use model::NativeModel;
 

@@ -68,4 +68,10 @@ impl Engine {
             }
         }
     }
+
+    /// Counts tickets a binding rejected before they could be parsed (a JS value JSON cannot
+    /// hold), so `stats().errors` agrees with the errors the caller saw.
+    pub fn count_rejected_tickets(&self, count: u64) {
+        (0..count).for_each(|_| self.stats.record_error());
+    }
 }

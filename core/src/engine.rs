@@ -109,10 +109,26 @@ impl Engine {
         self.stats.retire_roster(&old.roster);
     }
 
-    /// Replaces the engine options (thresholds, default group, commit mode) atomically.
+    /// Replaces the engine options (thresholds, default group, commit mode) atomically; a
+    /// changed `strict_rules` recompiles the rules in use with it, so it applies at once.
     pub fn set_options(&self, options: EngineOptions) -> Result<()> {
         options.validate()?;
-        self.swap(|s| Snapshot { options: options.clone(), ..s.clone_parts() });
+        let current = self.rules();
+        // Strictness is compiled into the rule plan, so flipping it needs a rebuilt rule set.
+        let restricted = (current.options().strict != options.strict_rules)
+            .then(|| {
+                let rule_options = RuleOptions { strict: options.strict_rules, ..current.options().clone() };
+                RuleSet::compile_sources(current.sources(), rule_options)
+            })
+            .transpose()?;
+        self.swap(|s| {
+            // A reload that raced this call wins; its rules were compiled with the old options.
+            let rules = match &restricted {
+                Some(rules) if s.rules.version() == current.version() => rules.clone(),
+                _ => s.rules.clone(),
+            };
+            Snapshot { rules, options: options.clone(), ..s.clone_parts() }
+        });
         Ok(())
     }
 
