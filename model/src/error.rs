@@ -81,7 +81,8 @@ pub enum ModelError {
     /// A training option has a bad value, a wrong type, or an unknown name.
     #[error("invalid training option {field}: {message}")]
     InvalidConfig {
-        /// The option as the caller spelled it (`<options>` for the options object itself).
+        /// The option: its snake_case name for a bad value, the key as the caller spelled it
+        /// for a wrong type or an unknown key, `<options>` for the options object itself.
         field: String,
         /// What is wrong and what is accepted.
         message: String,
