@@ -40,7 +40,7 @@ pub struct ErrorInfo {
     /// The rule that failed at run time.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rule: Option<String>,
-    /// The ticket field at fault (`INVALID_TICKET`).
+    /// The ticket field (`INVALID_TICKET`) or training option (`MODEL`) at fault.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
 }
@@ -149,6 +149,7 @@ fn add_model_location(info: &mut ErrorInfo, error: &ModelError) {
             info.file = Some(path.display().to_string());
             info.line = u32::try_from(*line).ok();
         }
+        ModelError::InvalidConfig { field, .. } => info.field = Some(field.clone()),
         _ => {}
     }
 }
