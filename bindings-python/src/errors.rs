@@ -100,6 +100,10 @@ pub fn to_py(error: &TriageError) -> PyErr {
                 d.path = Some(path.display().to_string());
                 ModelError_::new_err
             }
+            ModelError::InvalidConfig { field, .. } => {
+                d.field = Some(field.clone());
+                ModelError_::new_err
+            }
             _ => ModelError_::new_err,
         },
         TriageError::InvalidTicket { field, .. } => {
