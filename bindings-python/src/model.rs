@@ -132,8 +132,9 @@ impl PyModel {
 
     /// Accuracy, macro-F1, per-class figures and confusion matrices per head (the JSON of
     /// `triagekit eval --json`). `labels` as in `fit`; a plain list is scored against the
-    /// model's primary head ("category" if it has one, else its first head). With `report=path` also writes the HTML report (plus
-    /// `<stem>.to-label.csv` and `<stem>.thresholds.json`), as `triagekit eval --report` does;
+    /// model's primary head ("category" if it has one, else its first head). With `report=path`
+    /// also writes the HTML report (plus `<stem>.to-label.csv` and `<stem>.thresholds.json`), as
+    /// `triagekit eval --report` does;
     /// `rules` (a path or rule source) adds rule coverage, with each text as a ticket body.
     #[pyo3(signature = (texts, labels, *, report=None, target_precision=0.9, label_next=50, rules=None))]
     #[allow(clippy::too_many_arguments)]
