@@ -6,6 +6,16 @@ cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never
 echo "== Rust"
 cargo test --release --quiet 2>&1
+echo "== Rust: report render test in headless Chromium"
+if [ -x /usr/bin/chromium ]; then
+  cargo test --release --quiet -p triagekit --test report_render -- --ignored 2>&1
+elif [ -n "${TRIAGEKIT_REQUIRE_BROWSER:-}" ]; then
+  echo "report render test: /usr/bin/chromium missing but TRIAGEKIT_REQUIRE_BROWSER is set"; exit 1
+else
+  echo "report render test: SKIPPED (no /usr/bin/chromium; apt-get install chromium)"
+fi
+echo "== Rust: module cycles and file sizes (scripts/module-cycles.py)"
+python3 scripts/module-cycles.py core/src model/src rules/src
 echo "== Rust under fake clocks (scripts/test-clocks.sh)"
 bash scripts/test-clocks.sh
 for part in scripts/test-python.sh scripts/test-node.sh; do

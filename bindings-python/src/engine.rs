@@ -8,7 +8,8 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString};
 use triagekit::assign::{Presence, Roster};
 use triagekit::model::Model;
-use triagekit::{load_rules, Decision, Engine, EngineOptions, EngineState, Ticket, TriageError};
+use triagekit::rules::RuleSet;
+use triagekit::{load_rules, load_rules_source, Decision, Engine, EngineOptions, EngineState, Ticket, TriageError};
 
 use crate::convert::{self, ConvertError};
 use crate::errors::{self, guard};
@@ -26,15 +27,45 @@ fn py_err(e: TriageError) -> PyErr {
     errors::to_py(&e)
 }
 
-/// `path_or_source` as text: `str` or any `os.PathLike`.
-fn rules_arg(obj: &Bound<'_, PyAny>) -> PyResult<String> {
+fn py_err_ref(e: &TriageError) -> PyErr {
+    errors::to_py(e)
+}
+
+/// What a `rules=` / `rules_source=` pair names: exactly one must be given.
+enum RulesArg {
+    /// A path, or text that cannot be a path (core decides: [`triagekit::is_rule_source`]).
+    PathOrSource(String),
+    /// Rule source text, never read as a path.
+    Source(String),
+}
+
+impl RulesArg {
+    fn new(rules: Option<&Bound<'_, PyAny>>, rules_source: Option<&str>) -> PyResult<RulesArg> {
+        match (rules.filter(|r| !r.is_none()), rules_source) {
+            (Some(rules), None) => Ok(RulesArg::PathOrSource(path_text(rules)?)),
+            (None, Some(source)) => Ok(RulesArg::Source(source.to_string())),
+            (None, None) => Err(PyTypeError::new_err("give rules (a path) or rules_source (rule text)")),
+            (Some(_), Some(_)) => Err(PyTypeError::new_err("give rules or rules_source, not both")),
+        }
+    }
+
+    fn load(&self, strict: bool) -> Result<RuleSet, TriageError> {
+        match self {
+            RulesArg::PathOrSource(text) => load_rules(text, strict),
+            RulesArg::Source(text) => load_rules_source(text, strict),
+        }
+    }
+}
+
+/// A `str` or any `os.PathLike`, as text.
+fn path_text(obj: &Bound<'_, PyAny>) -> PyResult<String> {
     if let Ok(s) = obj.cast::<PyString>() {
         return convert::string(s, None).map_err(|e| PyValueError::new_err(format!("rules: {}", e.message)));
     }
     if obj.hasattr("__fspath__")? {
         return obj.call_method0("__fspath__")?.extract();
     }
-    Err(PyTypeError::new_err("rules must be a path or rule source text (str)"))
+    Err(PyTypeError::new_err("rules must be a path (str or os.PathLike); pass rule text as rules_source="))
 }
 
 /// `model`: None, a `Model`, or a path to a model file.
@@ -69,44 +100,38 @@ fn config_err(e: &ConvertError) -> PyErr {
     py_err(TriageError::InvalidConfig(format!("{}: {}", e.path, e.message)))
 }
 
-/// A Python ticket (dict, or any mapping) -> core `Ticket`, with typed errors naming the field.
-pub fn ticket_arg(obj: &Bound<'_, PyAny>) -> PyResult<Ticket> {
-    let value = convert::to_value(obj).map_err(|e| errors::invalid_ticket(&e.path, &e.message))?;
-    Ticket::from_value(value).map_err(py_err)
+/// A Python ticket (dict, or any mapping) -> core `Ticket`, or the typed error naming the field.
+pub fn ticket_arg(obj: &Bound<'_, PyAny>) -> Result<Ticket, TriageError> {
+    let value = convert::to_value(obj).map_err(|e| TriageError::InvalidTicket { field: e.path, message: e.message })?;
+    Ticket::from_value(value)
 }
 
-/// A core `Decision` -> dict; `trace = false` skips converting the trace (the costly part).
-pub fn decision_to_py<'py>(py: Python<'py>, mut decision: Decision, trace: bool) -> PyResult<Bound<'py, PyAny>> {
-    let detail = std::mem::take(&mut decision.trace);
-    let out = pyser::to_py(py, &decision).map_err(|e| errors::internal(&e.0))?;
-    let dict = out.cast::<PyDict>().map_err(|_| errors::internal("a decision did not serialise to a dict"))?;
-    if trace {
-        dict.set_item(pyo3::intern!(py, "trace"), pyser::to_py(py, &detail).map_err(|e| errors::internal(&e.0))?)?;
-    } else {
-        dict.del_item(pyo3::intern!(py, "trace"))?;
-    }
-    Ok(out)
+/// A core `Decision` -> dict; `trace = false` leaves the trace (the costly part) out.
+pub fn decision_to_py<'py>(py: Python<'py>, decision: &Decision, trace: bool) -> PyResult<Bound<'py, PyAny>> {
+    pyser::to_py(py, &decision.json(trace)).map_err(|e| errors::internal(&e.0))
 }
 
 #[pymethods]
 impl PyEngine {
-    /// Builds an engine from rules (path or source), an optional model, roster and options.
+    /// Builds an engine from rules (a path, or `rules_source=` text), an optional model, roster
+    /// and options. A `rules` path that does not exist raises `TriageError` with code `IO`.
     #[new]
-    #[pyo3(signature = (rules, model=None, agents=None, options=None))]
+    #[pyo3(signature = (rules=None, model=None, agents=None, options=None, *, rules_source=None))]
     fn new(
         py: Python<'_>,
-        rules: &Bound<'_, PyAny>,
+        rules: Option<&Bound<'_, PyAny>>,
         model: Option<&Bound<'_, PyAny>>,
         agents: Option<&Bound<'_, PyAny>>,
         options: Option<&Bound<'_, PyAny>>,
+        rules_source: Option<&str>,
     ) -> PyResult<PyEngine> {
-        let rules = rules_arg(rules)?;
+        let rules = RulesArg::new(rules, rules_source)?;
         let options = options_arg(options)?;
         let model = model_arg(model)?;
         let roster = agents.filter(|a| !a.is_none()).map(roster_arg).transpose()?;
         let strict = options.strict_rules;
         let engine = py
-            .detach(|| guard(|| load_rules(&rules, strict).and_then(|r| Engine::new(r, model, roster, options))))?
+            .detach(|| guard(|| rules.load(strict).and_then(|r| Engine::new(r, model, roster, options))))?
             .map_err(py_err)?;
         Ok(PyEngine { inner: Arc::new(engine) })
     }
@@ -123,17 +148,10 @@ impl PyEngine {
         commit: Option<bool>,
         trace: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let ticket = ticket_arg(ticket)?;
+        let ticket = ticket_arg(ticket);
         let engine = &self.inner;
-        let decision = py
-            .detach(|| {
-                guard(|| match commit {
-                    None => engine.triage(&ticket),
-                    Some(c) => engine.triage_with_commit(&ticket, c),
-                })
-            })?
-            .map_err(py_err)?;
-        decision_to_py(py, decision, trace)
+        let decision = py.detach(|| guard(|| engine.triage_input(ticket, commit)))?.map_err(py_err)?;
+        decision_to_py(py, &decision, trace)
     }
 
     /// Triages many tickets in parallel with the GIL released; results keep input order.
@@ -157,51 +175,42 @@ impl PyEngine {
             "raise" => true,
             other => return Err(PyValueError::new_err(format!("errors must be \"return\" or \"raise\", got {other:?}"))),
         };
-        // Convert under the GIL, remembering which slots failed before reaching core.
-        let mut parsed: Vec<Ticket> = Vec::new();
-        let mut slots: Vec<Result<usize, PyErr>> = Vec::new();
+        // Convert under the GIL; a slot that fails to convert keeps its error, in place.
+        let mut inputs = Vec::new();
         for item in tickets.try_iter()? {
-            match ticket_arg(&item?) {
-                Ok(t) => {
-                    slots.push(Ok(parsed.len()));
-                    parsed.push(t);
-                }
-                Err(e) if raise => return Err(e),
-                Err(e) => slots.push(Err(e)),
+            let input = ticket_arg(&item?);
+            if let (true, Err(e)) = (raise, &input) {
+                return Err(py_err_ref(e));
             }
+            inputs.push(input);
         }
         let engine = &self.inner;
-        let mut results: Vec<Option<Result<Decision, TriageError>>> =
-            py.detach(|| {
-                guard(|| match commit {
-                    None => engine.triage_batch(&parsed),
-                    Some(c) => engine.triage_batch_with_commit(&parsed, c),
-                })
-            })?.into_iter().map(Some).collect();
+        let results = py.detach(|| guard(|| engine.triage_inputs(inputs, commit)))?;
+        if raise {
+            if let Some(Err(e)) = results.iter().find(|r| r.is_err()) {
+                return Err(py_err_ref(e));
+            }
+        }
         let out = PyList::empty(py);
         // Building thousands of nested trace dicts triggers Python's cyclic GC over and over
         // (2-3x slower); none of them can form cycles, so pause it for the conversion only.
-        let _gc = GcPause::new(py, trace && slots.len() > 256);
-        for slot in slots {
-            let item = match slot {
-                Ok(i) => match results.get_mut(i).and_then(Option::take) {
-                    Some(Ok(decision)) => decision_to_py(py, decision, trace)?,
-                    Some(Err(e)) if raise => return Err(py_err(e)),
-                    Some(Err(e)) => error_slot(py, &e)?,
-                    None => return Err(errors::internal("triage_batch returned fewer results than tickets")),
-                },
-                Err(e) => py_err_slot(py, &e)?,
-            };
-            out.append(item)?;
+        let _gc = GcPause::new(py, trace && results.len() > 256);
+        for result in &results {
+            out.append(match result {
+                Ok(decision) => decision_to_py(py, decision, trace)?,
+                Err(e) => errors::error_slot(py, e)?,
+            })?;
         }
         Ok(out)
     }
 
-    /// Recompiles rules from a path or source and swaps them in atomically.
-    fn reload_rules(&self, py: Python<'_>, rules: &Bound<'_, PyAny>) -> PyResult<()> {
-        let rules = rules_arg(rules)?;
+    /// Recompiles rules from a path (or `rules_source=` text) and swaps them in atomically; on
+    /// any error the rules in use stay.
+    #[pyo3(signature = (rules=None, *, rules_source=None))]
+    fn reload_rules(&self, py: Python<'_>, rules: Option<&Bound<'_, PyAny>>, rules_source: Option<&str>) -> PyResult<()> {
+        let rules = RulesArg::new(rules, rules_source)?;
         let strict = self.inner.options().strict_rules;
-        let compiled = py.detach(|| guard(|| load_rules(&rules, strict)))?.map_err(py_err)?;
+        let compiled = py.detach(|| guard(|| rules.load(strict)))?.map_err(py_err)?;
         self.inner.reload_rules(compiled);
         Ok(())
     }
@@ -324,22 +333,6 @@ impl Drop for GcPause<'_> {
             let _ = gc.call_method0("enable");
         }
     }
-}
-
-fn error_slot<'py>(py: Python<'py>, e: &TriageError) -> PyResult<Bound<'py, PyAny>> {
-    let field = match e {
-        TriageError::InvalidTicket { field, .. } => Some(field.as_str()),
-        _ => None,
-    };
-    Ok(errors::error_dict(py, e.code(), &e.to_string(), field)?.into_any())
-}
-
-fn py_err_slot<'py>(py: Python<'py>, e: &PyErr) -> PyResult<Bound<'py, PyAny>> {
-    let value = e.value(py);
-    let get = |name: &str| value.getattr(name).ok().and_then(|v| v.extract::<String>().ok());
-    let code = get("code").unwrap_or_else(|| "INVALID_TICKET".to_string());
-    let message = get("message").unwrap_or_else(|| value.to_string());
-    Ok(errors::error_dict(py, &code, &message, get("field").as_deref())?.into_any())
 }
 
 /// Pickle state: `(rule sources, model bytes, roster JSON, options JSON)`; bytes stay bytes so

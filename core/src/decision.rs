@@ -3,7 +3,8 @@
 use std::collections::BTreeMap;
 
 use compact_str::CompactString;
-use serde::{Deserialize, Serialize};
+use serde::ser::SerializeStruct;
+use serde::{Deserialize, Serialize, Serializer};
 
 use crate::assign::AssignmentTrace;
 
@@ -11,7 +12,7 @@ use crate::assign::AssignmentTrace;
 ///
 /// Ids, labels and names are [`CompactString`]s: inline up to 24 bytes, so a decision with
 /// its full trace costs a few dozen allocations rather than a few hundred.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 pub struct Decision {
     /// The ticket's id, echoed so batch results can be matched up.
     pub ticket_id: CompactString,
@@ -32,7 +33,53 @@ pub struct Decision {
     /// The model's calibrated confidence in its category (absent without a model).
     pub confidence: Option<f64>,
     /// Every step that led here.
+    #[serde(default)]
     pub trace: Trace,
+}
+
+/// A decision as it serialises with or without its trace (`--no-trace`, `trace=False`).
+pub struct DecisionJson<'a> {
+    decision: &'a Decision,
+    with_trace: bool,
+}
+
+impl Decision {
+    /// This decision for serialising; without the trace the `trace` key is left out.
+    pub fn json(&self, with_trace: bool) -> DecisionJson<'_> {
+        DecisionJson { decision: self, with_trace }
+    }
+
+    /// This decision as a JSON string, with or without its trace.
+    pub fn to_json(&self, with_trace: bool) -> String {
+        // Every field is a string, number, bool, list or string-keyed map: this cannot fail.
+        serde_json::to_string(&self.json(with_trace)).unwrap_or_default()
+    }
+}
+
+impl Serialize for Decision {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.json(true).serialize(serializer)
+    }
+}
+
+impl Serialize for DecisionJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let d = self.decision;
+        let mut s = serializer.serialize_struct("Decision", if self.with_trace { 10 } else { 9 })?;
+        s.serialize_field("ticket_id", &d.ticket_id)?;
+        s.serialize_field("category", &d.category)?;
+        s.serialize_field("priority", &d.priority)?;
+        s.serialize_field("group", &d.group)?;
+        s.serialize_field("agent", &d.agent)?;
+        s.serialize_field("tags", &d.tags)?;
+        s.serialize_field("needs_review", &d.needs_review)?;
+        s.serialize_field("review_reason", &d.review_reason)?;
+        s.serialize_field("confidence", &d.confidence)?;
+        if self.with_trace {
+            s.serialize_field("trace", &d.trace)?;
+        }
+        s.end()
+    }
 }
 
 /// One label head's prediction as recorded in the trace.

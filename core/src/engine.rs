@@ -10,26 +10,18 @@ use triagekit_model::Model;
 use triagekit_rules::{RuleOptions, RuleSet};
 
 use crate::assign::{Presence, Roster};
-use crate::combine::combine;
+use crate::decide::decide;
+use crate::snapshot::Snapshot;
 use crate::decision::Decision;
 use crate::error::Result;
 use crate::options::EngineOptions;
 use crate::stats::{RuleCounters, Stats, StatsSnapshot};
 use crate::ticket::Ticket;
 
-/// Everything one triage reads, swapped as a whole so a hot reload never tears a decision.
-pub(crate) struct Snapshot {
-    pub(crate) rules: RuleSet,
-    pub(crate) rule_counters: Arc<RuleCounters>,
-    pub(crate) model: Option<Arc<Model>>,
-    pub(crate) roster: Arc<Roster>,
-    pub(crate) options: EngineOptions,
-}
-
 /// The triage engine. `Send + Sync`: share one behind an `Arc` across threads and requests.
 pub struct Engine {
-    snapshot: ArcSwap<Snapshot>,
-    stats: Stats,
+    pub(crate) snapshot: ArcSwap<Snapshot>,
+    pub(crate) stats: Stats,
 }
 
 impl Engine {
@@ -74,16 +66,16 @@ impl Engine {
         self.batch_on(&self.snapshot.load_full(), tickets, commit)
     }
 
-    fn batch_on(&self, snapshot: &Snapshot, tickets: &[Ticket], commit: bool) -> Vec<Result<Decision>> {
+    pub(crate) fn batch_on(&self, snapshot: &Snapshot, tickets: &[Ticket], commit: bool) -> Vec<Result<Decision>> {
         // Never rayon's global pool: its threads are missing in a forked child (see `parallel`).
         crate::parallel::install(|| {
             tickets.par_iter().with_min_len(16).map(|ticket| self.triage_on(snapshot, ticket, commit)).collect()
         })
     }
 
-    fn triage_on(&self, snapshot: &Snapshot, ticket: &Ticket, commit: bool) -> Result<Decision> {
+    pub(crate) fn triage_on(&self, snapshot: &Snapshot, ticket: &Ticket, commit: bool) -> Result<Decision> {
         let started = Instant::now();
-        match combine(snapshot, ticket, commit) {
+        match decide(snapshot, ticket, commit) {
             Ok(mut decision) => {
                 snapshot.rule_counters.record(&decision.trace.rules);
                 let nanos = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
@@ -177,17 +169,5 @@ impl Engine {
     pub fn stats(&self) -> StatsSnapshot {
         let snapshot = self.snapshot.load();
         self.stats.snapshot(&snapshot.rule_counters, &snapshot.roster)
-    }
-}
-
-impl Snapshot {
-    fn clone_parts(&self) -> Snapshot {
-        Snapshot {
-            rules: self.rules.clone(),
-            rule_counters: self.rule_counters.clone(),
-            model: self.model.clone(),
-            roster: self.roster.clone(),
-            options: self.options.clone(),
-        }
     }
 }

@@ -36,27 +36,15 @@ pub enum TriageError {
         /// The underlying I/O error.
         source: std::io::Error,
     },
+    /// A bug in triagekit caught at the boundary (a panic), never the caller's input.
+    #[error("internal error (please report): {0}")]
+    Internal(String),
 }
 
 impl TriageError {
     /// A stable, language-neutral code for this error, used by the bindings (`err.code` in JS).
     pub fn code(&self) -> &'static str {
-        match self {
-            TriageError::Rule(triagekit_rules::RuleError::Syntax { .. })
-            | TriageError::Rule(triagekit_rules::RuleError::DuplicateRule { .. })
-            | TriageError::Rule(triagekit_rules::RuleError::Invalid { .. })
-            | TriageError::Rule(triagekit_rules::RuleError::InvalidLiteral { .. }) => "RULE_COMPILE",
-            TriageError::Rule(triagekit_rules::RuleError::Io { .. }) => "IO",
-            TriageError::Rule(_) => "RULE_RUNTIME",
-            TriageError::Model(triagekit_model::ModelError::Format(_)) => "MODEL_FORMAT",
-            TriageError::Model(triagekit_model::ModelError::Io { .. }) => "IO",
-            TriageError::Model(_) => "MODEL",
-            TriageError::InvalidTicket { .. } => "INVALID_TICKET",
-            TriageError::InvalidRoster(_) => "INVALID_ROSTER",
-            TriageError::UnknownAgent(_) => "UNKNOWN_AGENT",
-            TriageError::InvalidConfig(_) => "INVALID_CONFIG",
-            TriageError::Io { .. } => "IO",
-        }
+        self.error_code().as_str()
     }
 
     pub(crate) fn invalid_ticket(field: &str, message: impl Into<String>) -> Self {

@@ -13,22 +13,28 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 pub mod assign;
+#[cfg(feature = "report")]
 pub mod report;
-mod combine;
+mod batch;
+mod decide;
 mod decision;
 mod engine;
 mod error;
+mod error_details;
 mod options;
 mod prometheus;
-mod state;
+mod engine_state;
+mod snapshot;
 mod stats;
 mod ticket;
 
-pub use decision::{Decision, ModelTrace, Trace};
+pub use decision::{Decision, DecisionJson, ModelTrace, Trace};
+pub use batch::PinnedSnapshot;
 pub use engine::Engine;
 pub use error::{Result, TriageError};
+pub use error_details::{catch_panic, panic_message, ErrorCode, ErrorDetails};
 pub use options::EngineOptions;
-pub use state::{load_rules, EngineState};
+pub use engine_state::{is_rule_source, load_rules, load_rules_source, EngineState};
 pub use stats::{LatencyStats, RuleStats, StatsSnapshot};
 pub use ticket::{Ticket, MAX_TRIAGE_TEXT};
 pub use triagekit_model as model;

@@ -1,6 +1,7 @@
 //! The report page renders in headless Chromium without console errors, and a screenshot is
-//! written to `target/report-screenshot.png` for review. Skips (with a message) where
-//! `/usr/bin/chromium` is absent; `.ci/run` installs Debian's `chromium` when it can.
+//! written to `target/report-screenshot.png` for review. Needs `/usr/bin/chromium`, so it is
+//! `#[ignore]`d (reported as ignored, not passed) in a plain `cargo test`; `scripts/test.sh`
+//! runs it with `--ignored` where Chromium is installed, and there it fails without one.
 //! Uses Banking77 (77 classes) when `$TRIAGEKIT_BANKING77` (or `../shared/datasets/banking77`)
 //! has it, so the screenshot shows the page at a realistic size.
 
@@ -66,11 +67,9 @@ fn banking77() -> Option<PathBuf> {
 }
 
 #[test]
+#[ignore = "needs /usr/bin/chromium: scripts/test.sh runs it with --ignored"]
 fn report_renders_in_headless_chromium_without_console_errors() {
-    if !Path::new(CHROMIUM).exists() {
-        println!("SKIP report render test: {CHROMIUM} not found (apt-get install chromium)");
-        return;
-    }
+    assert!(Path::new(CHROMIUM).exists(), "{CHROMIUM} not found (apt-get install chromium)");
     let dir = tempfile::tempdir().unwrap();
     let d = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
 

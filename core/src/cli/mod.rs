@@ -70,7 +70,8 @@ pub fn json_lines(input: impl BufRead) -> impl Iterator<Item = (usize, std::io::
         .filter(|(_, line)| line.as_ref().map_or(true, |l| !l.trim().is_empty()))
 }
 
-/// The error object written in place of a result for a bad input line.
-pub fn error_line(line: usize, code: &str, message: &str) -> String {
-    serde_json::json!({ "line": line, "error": { "code": code, "message": message } }).to_string()
+/// The error object written in place of a result for a bad input line: the same fields the
+/// bindings report (`code`, `message`, and `field`, `rule`, ... where known).
+pub fn error_line(line: usize, error: &triagekit::ErrorDetails) -> String {
+    serde_json::json!({ "line": line, "error": error }).to_string()
 }

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 use serde_json::{json, Map, Value};
+use triagekit::{ErrorCode, ErrorDetails};
 use triagekit_model::{Model, Prediction};
 
 use super::output::write_failed;
@@ -34,9 +35,9 @@ pub fn run(args: &PredictArgs) -> ExitCode {
     let stdin = std::io::stdin().lock();
     let mut out = BufWriter::new(std::io::stdout().lock());
     for (line, text) in json_lines(stdin) {
-        let rendered = match text.map_err(|e| ("IO", e.to_string())).and_then(|t| ticket_text(&t)) {
+        let rendered = match text.map_err(|e| bad(Some("<line>"), e.to_string())).and_then(|t| ticket_text(&t)) {
             Ok((id, text)) => render(line, id, &model.predict(&text, args.k), model.version()),
-            Err((code, message)) => error_line(line, code, &message),
+            Err(error) => error_line(line, &error),
         };
         if let Err(error) = writeln!(out, "{rendered}") {
             return write_failed(&error);
@@ -49,14 +50,14 @@ pub fn run(args: &PredictArgs) -> ExitCode {
 }
 
 /// The ticket's id (if any) and text: `text`, else `subject` and `body` joined by a newline.
-fn ticket_text(line: &str) -> Result<(Option<Value>, String), (&'static str, String)> {
-    let value: Value = serde_json::from_str(line).map_err(|e| ("INVALID_JSON", e.to_string()))?;
-    let obj = value.as_object().ok_or(("INVALID_TICKET", "expected a JSON object".to_string()))?;
-    let field = |name: &str| -> Result<Option<&str>, (&'static str, String)> {
+fn ticket_text(line: &str) -> Result<(Option<Value>, String), ErrorDetails> {
+    let value: Value = serde_json::from_str(line).map_err(|e| bad(Some("<ticket>"), e.to_string()))?;
+    let obj = value.as_object().ok_or_else(|| bad(Some("<ticket>"), "expected a JSON object".to_string()))?;
+    let field = |name: &str| -> Result<Option<&str>, ErrorDetails> {
         match obj.get(name) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::String(s)) => Ok(Some(s.as_str())),
-            Some(_) => Err(("INVALID_TICKET", format!("field {name:?} must be a string"))),
+            Some(_) => Err(bad(Some(name), format!("field {name:?} must be a string"))),
         }
     };
     let text = match field("text")? {
@@ -64,12 +65,17 @@ fn ticket_text(line: &str) -> Result<(Option<Value>, String), (&'static str, Str
         None => {
             let parts: Vec<&str> = [field("subject")?, field("body")?].into_iter().flatten().filter(|s| !s.trim().is_empty()).collect();
             if parts.is_empty() && !obj.contains_key("subject") && !obj.contains_key("body") {
-                return Err(("INVALID_TICKET", "ticket needs \"text\" or \"subject\"/\"body\"".into()));
+                return Err(bad(Some("<ticket>"), "ticket needs \"text\" or \"subject\"/\"body\"".into()));
             }
             parts.join("\n")
         }
     };
     Ok((obj.get("id").cloned(), text))
+}
+
+/// An `INVALID_TICKET` error for an input line, shaped like the engine's own.
+fn bad(field: Option<&str>, message: String) -> ErrorDetails {
+    ErrorDetails { field: field.map(str::to_string), ..ErrorDetails::new(ErrorCode::InvalidTicket, message) }
 }
 
 fn render(line: usize, id: Option<Value>, prediction: &Prediction, version: &str) -> String {

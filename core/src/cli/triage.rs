@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use triagekit::{Decision, Engine, EngineOptions, Ticket, TriageError};
+use triagekit::{Engine, EngineOptions, Ticket, TriageError};
 
 use super::output::write_failed;
 use super::{error_line, json_lines};
@@ -96,40 +96,20 @@ fn build_engine(args: &TriageArgs) -> Result<Engine, String> {
     Engine::from_paths(&args.rules, args.model.as_deref(), args.agents.as_deref(), options).map_err(|e| e.to_string())
 }
 
-/// Triages the pending tickets (in parallel when there are several) and writes results in order.
+/// Triages the pending tickets on one snapshot (in parallel when there are several) and writes
+/// results in input order, parse failures in their own lines.
 fn flush(
     engine: &Engine,
     pending: &mut Vec<(usize, Result<Ticket, TriageError>)>,
     no_trace: bool,
     out: &mut impl Write,
 ) -> std::io::Result<()> {
-    let tickets: Vec<Ticket> = pending.iter().filter_map(|(_, t)| t.as_ref().ok().cloned()).collect();
-    let mut decisions = if tickets.len() > 1 {
-        engine.triage_batch(&tickets).into_iter()
-    } else {
-        tickets.iter().map(|t| engine.triage(t)).collect::<Vec<_>>().into_iter()
-    };
-    for (line, ticket) in pending.drain(..) {
-        // Exactly one decision exists per parsed ticket, in the same order.
-        let result = ticket.and_then(|_| decisions.next().unwrap_or_else(|| Err(missing_decision())));
-        writeln!(out, "{}", render(line, result, no_trace))?;
+    let (lines, inputs): (Vec<usize>, Vec<_>) = pending.drain(..).unzip();
+    for (line, result) in lines.into_iter().zip(engine.triage_inputs(inputs, None)) {
+        match result {
+            Ok(decision) => writeln!(out, "{}", decision.to_json(!no_trace))?,
+            Err(error) => writeln!(out, "{}", error_line(line, &error.details()))?,
+        }
     }
     Ok(())
-}
-
-fn render(line: usize, result: Result<Decision, TriageError>, no_trace: bool) -> String {
-    match result {
-        Ok(decision) => {
-            let mut value = serde_json::to_value(&decision).unwrap_or_default();
-            if let (true, Some(map)) = (no_trace, value.as_object_mut()) {
-                map.remove("trace");
-            }
-            value.to_string()
-        }
-        Err(error) => error_line(line, error.code(), &error.to_string()),
-    }
-}
-
-fn missing_decision() -> TriageError {
-    TriageError::InvalidConfig("internal: fewer decisions than tickets".into())
 }

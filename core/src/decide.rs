@@ -6,7 +6,7 @@ use triagekit_rules::{HeadView, ModelView, RuleError, RulesOutcome};
 
 use crate::assign::{assign, AssignRequest, Strategy};
 use crate::decision::{Decision, ModelTrace, Trace};
-use crate::engine::Snapshot;
+use crate::snapshot::Snapshot;
 use crate::error::Result;
 use crate::ticket::Ticket;
 
@@ -15,7 +15,7 @@ use crate::ticket::Ticket;
 const PRIORITY_HEAD: &str = "priority";
 const GROUP_HEAD: &str = "group";
 
-pub(crate) fn combine(snapshot: &Snapshot, ticket: &Ticket, commit: bool) -> Result<Decision> {
+pub(crate) fn decide(snapshot: &Snapshot, ticket: &Ticket, commit: bool) -> Result<Decision> {
     let prediction = snapshot.model.as_ref().map(|model| model.predict(&ticket.text(), snapshot.options.top_k));
     let model_view = model_view(snapshot, prediction.as_ref());
     // One clock reading per ticket: rules and working hours agree on what "now" is.

@@ -45,15 +45,27 @@ impl Engine {
     }
 }
 
-/// Loads rules from a path when one exists there, else compiles the text itself as a rule source;
-/// bindings accept either in one argument.
+/// Loads rules from a path, or compiles the argument itself when it cannot be a path (it holds
+/// a line break or one of `{ } ; "`); bindings accept either in one argument. A path that does
+/// not exist is an `IO` error naming it, never silently compiled as rule text.
 pub fn load_rules(path_or_source: &str, strict: bool) -> Result<RuleSet> {
-    let options = RuleOptions { strict, ..RuleOptions::default() };
-    let path = std::path::Path::new(path_or_source);
-    let looks_like_path = !path_or_source.contains('\n') && path_or_source.len() < 4096;
-    if looks_like_path && path.exists() {
-        Ok(RuleSet::load(path, options)?)
+    if is_rule_source(path_or_source) {
+        load_rules_source(path_or_source, strict)
     } else {
-        Ok(RuleSet::compile(path_or_source, "<string>", options)?)
+        Ok(RuleSet::load(std::path::Path::new(path_or_source), rule_options(strict))?)
     }
+}
+
+/// Compiles rule source text (file name `<string>` in errors), never reading a file.
+pub fn load_rules_source(source: &str, strict: bool) -> Result<RuleSet> {
+    Ok(RuleSet::compile(source, "<string>", rule_options(strict))?)
+}
+
+/// Whether a `rules` argument is rule text rather than a path.
+pub fn is_rule_source(path_or_source: &str) -> bool {
+    path_or_source.contains(['\n', '\r', '{', '}', ';', '"'])
+}
+
+fn rule_options(strict: bool) -> RuleOptions {
+    RuleOptions { strict, ..RuleOptions::default() }
 }
