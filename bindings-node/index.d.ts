@@ -54,7 +54,7 @@ export interface TriageErrorInfo {
   column?: number;
   /** The rule that failed at run time. */
   rule?: string;
-  /** The ticket field (or missing data column) at fault. */
+  /** The ticket field (INVALID_TICKET), training option (MODEL) or missing data column at fault. */
   field?: string;
   /** The agent an operation named (UNKNOWN_AGENT). */
   agent?: string;
@@ -310,17 +310,34 @@ export declare class Engine {
 /** Labels: an array trains head `category`; an object trains one head per key. */
 export type Labels = (string | number | null)[] | Record<string, (string | number | null)[]>;
 
-/** Training options. */
+/**
+ * Training options; the model crate's `TrainConfig` reads them (snake_case keys work too) and
+ * gives an unset one its default. A bad value, wrong type or unknown key rejects with code
+ * MODEL and `field` naming the option.
+ */
 export interface FitOptions {
   algorithm?: 'linear' | 'naive-bayes';
   /** Same seed + same data = byte-identical model (default 42). */
   seed?: number;
-  /** SVM regularisation (default 0.5). */
+  /** SVM regularisation, finite and > 0 (default 0.5). */
   c?: number;
   maxTextChars?: number;
   /** Hash buckets per feature block = 2^hashBits (8..24). */
   hashBits?: number;
   maxIter?: number;
+  /** SVM stopping tolerance (default 0.1). */
+  eps?: number;
+  wordNgramMax?: 1 | 2;
+  charNgramMin?: number;
+  charNgramMax?: number;
+  foldNumbers?: boolean;
+  /** Share of each class held out to calibrate confidences, in [0, 1) (default 0.2). */
+  calibrationHoldout?: number;
+  nbAlpha?: number;
+  nbMaxFeatures?: number;
+  /** Creation time to record (RFC 3339). */
+  created?: string;
+  dataHash?: string;
 }
 
 /** One head's prediction. */
@@ -389,10 +406,12 @@ export declare class Model {
   save(path: string): void;
   /** Top-k (default 3) per head. */
   predict(text: string, options?: { k?: number }): Record<string, HeadPrediction>;
-  /** Probabilities of one head (default `category`, else the first), aligned with `classes(head)`. */
+  /** Probabilities of one head (default `primaryHead`), aligned with `classes(head)`. */
   predictProba(text: string, head?: string): number[];
   classes(head?: string): string[];
   readonly heads: string[];
+  /** The head used when none is named: `category` if the model has it, else the first head. */
+  readonly primaryHead: string;
   /** Stable id (payload hash), as in decision traces. */
   readonly version: string;
   /** Training provenance and metrics (snake_case). */

@@ -108,17 +108,17 @@ function stringArray(values, name) {
 }
 
 /**
- * Labels as `[heads, columns]`: an array is the `category` head; an object maps head names to
+ * Labels as `[heads, columns]`: an array is head `arrayHead`; an object maps head names to
  * arrays. Labels may be strings or numbers; `null`, `undefined` and `''` mean "unlabelled".
  */
-function labelColumns(labels, count) {
+function labelColumns(labels, count, arrayHead) {
   const entries = Array.isArray(labels)
-    ? [['category', labels]]
+    ? [[arrayHead, labels]]
     : labels && typeof labels === 'object'
       ? Object.entries(labels)
       : null;
   if (!entries || entries.length === 0) {
-    throw invalidArgument('labels must be an array (head "category") or an object of arrays per head');
+    throw invalidArgument(`labels must be an array (head "${arrayHead}") or an object of arrays per head`);
   }
   const heads = [];
   const columns = [];

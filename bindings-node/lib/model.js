@@ -7,6 +7,8 @@ const { stringArray, labelColumns } = require('./convert');
 
 // The native handle stays private to this package; `Engine` reaches it through `nativeModel`.
 const handles = new WeakMap();
+// The head a plain array of labels trains, as the model crate names it.
+const PRIMARY_HEAD = native.primaryHeadName();
 
 /** A trained, immutable text model. Share one instance between engines freely. */
 class Model {
@@ -20,16 +22,14 @@ class Model {
 
   /**
    * Trains off the main thread. `labels`: an array (head `category`) or `{ head: [...] }`.
-   * `options`: `{ algorithm: 'linear'|'naive-bayes', seed, c, maxTextChars, hashBits, maxIter }`.
+   * `options`: `{ algorithm: 'linear'|'naive-bayes', seed, c, maxTextChars, hashBits, maxIter, ... }`,
+   * read, defaulted and checked by the model crate (a bad or unknown option is `MODEL`, with `field`).
    */
   static async fit(texts, labels, options = {}) {
     stringArray(texts, 'texts');
-    const [heads, columns] = labelColumns(labels, texts.length);
+    const [heads, columns] = labelColumns(labels, texts.length, PRIMARY_HEAD);
     if (options === null || typeof options !== 'object') throw invalidArgument('options must be an object');
-    if (options.seed !== undefined && !(Number.isSafeInteger(options.seed) && options.seed >= 0)) {
-      throw invalidArgument('seed must be a non-negative safe integer');
-    }
-    return new Model(await native.NativeModel.fit(texts, heads, columns, options));
+    return new Model(await native.NativeModel.fit(texts, heads, columns, optionsJson(options)));
   }
 
   /** Reads a model file written by `save` or `triagekit train`. */
@@ -56,13 +56,13 @@ class Model {
     return out;
   }
 
-  /** Calibrated probabilities of one head (default `category`, else the first), aligned with `classes(head)`. */
+  /** Calibrated probabilities of one head (default `primaryHead`), aligned with `classes(head)`. */
   predictProba(text, head) {
     if (typeof text !== 'string') throw invalidArgument('text must be a string');
     return handles.get(this).predictProba(text, this.#head(head));
   }
 
-  /** Classes of one head (default `category`, else the first), in `predictProba` order. */
+  /** Classes of one head (default `primaryHead`), in `predictProba` order. */
   classes(head) {
     return handles.get(this).classes(this.#head(head));
   }
@@ -70,6 +70,11 @@ class Model {
   /** Head names in model order. */
   get heads() {
     return handles.get(this).heads();
+  }
+
+  /** The head used when none is named: `category` if the model has it, else its first head. */
+  get primaryHead() {
+    return handles.get(this).primaryHead;
   }
 
   /** Stable identifier (payload hash), as recorded in decision traces. */
@@ -85,7 +90,7 @@ class Model {
   /** Accuracy, macro-F1, per-class figures and confusion matrix per head, computed off the main thread. */
   async evaluate(texts, labels) {
     stringArray(texts, 'texts');
-    const [heads, columns] = labelColumns(labels, texts.length);
+    const [heads, columns] = labelColumns(labels, texts.length, this.primaryHead);
     return JSON.parse(await handles.get(this).evaluate(texts, heads, columns));
   }
 
@@ -94,8 +99,16 @@ class Model {
       if (typeof head !== 'string') throw invalidArgument('head must be a string');
       return head;
     }
-    const heads = this.heads;
-    return heads.includes('category') ? 'category' : heads[0] ?? 'category';
+    return this.primaryHead;
+  }
+}
+
+/** Options as JSON text: own enumerable properties only; NaN and infinities become null. */
+function optionsJson(options) {
+  try {
+    return JSON.stringify(options);
+  } catch (error) {
+    throw invalidArgument(`options cannot be converted to JSON: ${error?.message ?? error}`);
   }
 }
 

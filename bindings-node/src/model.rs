@@ -5,7 +5,7 @@ use std::sync::Arc;
 use napi::bindgen_prelude::AsyncTask;
 use napi::{Env, Task};
 use napi_derive::napi;
-use triagekit::model::{evaluate, Algorithm, Model, ModelError, TrainConfig};
+use triagekit::model::{evaluate, Model, ModelError, TrainConfig, PRIMARY_HEAD};
 
 use crate::convert::to_json;
 use crate::error::{guard, guard_js, park, unpark, ErrorInfo};
@@ -23,23 +23,10 @@ impl NativeModel {
     }
 }
 
-/// Training settings from JS (`Model.fit(texts, labels, options)`); unset fields keep the
-/// model crate's benchmarked defaults.
-#[napi(object)]
-#[derive(Default)]
-pub struct FitOptions {
-    /// `linear` (default) or `naive-bayes`.
-    pub algorithm: Option<String>,
-    /// Solver seed; the same seed and data give a byte-identical model.
-    pub seed: Option<i64>,
-    /// SVM regularisation C.
-    pub c: Option<f64>,
-    /// Texts are cut to this many characters.
-    pub max_text_chars: Option<u32>,
-    /// Hash buckets per feature block are `2^hashBits` (8..=24).
-    pub hash_bits: Option<u32>,
-    /// SVM iteration cap per class.
-    pub max_iter: Option<u32>,
+/// The head a plain array of labels trains (`Model.fit(texts, [...])`).
+#[napi]
+pub fn primary_head_name() -> String {
+    PRIMARY_HEAD.to_string()
 }
 
 #[napi]
@@ -50,14 +37,10 @@ impl NativeModel {
         guard_js(&env, || Ok(NativeModel { inner: Arc::new(Model::load(path.as_ref())?) }))
     }
 
-    /// Trains on the libuv pool; `heads[i]` names the label column `labels[i]`.
+    /// Trains on the libuv pool; `heads[i]` names the label column `labels[i]`; `options` is
+    /// the JSON text of the options object, which the model crate reads and checks.
     #[napi(ts_return_type = "Promise<NativeModel>")]
-    pub fn fit(
-        texts: Vec<String>,
-        heads: Vec<String>,
-        labels: Vec<Vec<Option<String>>>,
-        options: Option<FitOptions>,
-    ) -> AsyncTask<FitTask> {
+    pub fn fit(texts: Vec<String>, heads: Vec<String>, labels: Vec<Vec<Option<String>>>, options: Option<String>) -> AsyncTask<FitTask> {
         AsyncTask::new(FitTask { texts, heads: heads.into_iter().zip(labels).collect(), options, failure: None })
     }
 
@@ -106,6 +89,12 @@ impl NativeModel {
         self.inner.heads().into_iter().map(str::to_string).collect()
     }
 
+    /// The head used when none is named (`Model::primary_head`).
+    #[napi(getter)]
+    pub fn primary_head(&self) -> String {
+        self.inner.primary_head().to_string()
+    }
+
     /// Stable identifier (hash of the payload), as recorded in decision traces.
     #[napi(getter)]
     pub fn version(&self) -> String {
@@ -123,38 +112,8 @@ impl NativeModel {
 pub struct FitTask {
     texts: Vec<String>,
     heads: Vec<(String, Vec<Option<String>>)>,
-    options: Option<FitOptions>,
+    options: Option<String>,
     failure: Option<ErrorInfo>,
-}
-
-impl FitTask {
-    fn config(&self) -> Result<TrainConfig, ErrorInfo> {
-        let mut config = TrainConfig::default();
-        let Some(options) = &self.options else { return Ok(config) };
-        if let Some(algorithm) = &options.algorithm {
-            config.algorithm = algorithm.parse::<Algorithm>()?;
-        }
-        if let Some(seed) = options.seed {
-            config.seed = u64::try_from(seed)
-                .map_err(|_| ErrorInfo::invalid_argument(format!("seed must be a non-negative integer, got {seed}")))?;
-        }
-        if let Some(c) = options.c {
-            if !(c.is_finite() && c > 0.0) {
-                return Err(ErrorInfo::invalid_argument(format!("c must be a positive number, got {c}")));
-            }
-            config.c = c as f32;
-        }
-        if let Some(chars) = options.max_text_chars {
-            config.max_text_chars = chars as usize;
-        }
-        if let Some(bits) = options.hash_bits {
-            config.hash_bits = bits;
-        }
-        if let Some(iterations) = options.max_iter {
-            config.max_iter = iterations as usize;
-        }
-        Ok(config)
-    }
 }
 
 impl Task for FitTask {
@@ -163,7 +122,11 @@ impl Task for FitTask {
 
     fn compute(&mut self) -> napi::Result<Model> {
         // Never unwind out of a libuv worker: that aborts the process.
-        guard(|| Ok(Model::fit(&self.texts, &self.heads, &self.config()?)?)).map_err(|info| park(&mut self.failure, info))
+        guard(|| {
+            let config = self.options.as_deref().map(TrainConfig::from_json).transpose()?.unwrap_or_default();
+            Ok(Model::fit(&self.texts, &self.heads, &config)?)
+        })
+        .map_err(|info| park(&mut self.failure, info))
     }
 
     fn resolve(&mut self, _env: Env, model: Model) -> napi::Result<NativeModel> {

@@ -86,3 +86,39 @@ test('model errors: bad files, unknown heads, bad training input', async () => {
   await assert.rejects(Model.fit(data.texts, data.category, { algorithm: 'forest' }), { code: 'MODEL' });
   assert.throws(() => new Model({}), { code: 'INVALID_ARGUMENT' });
 });
+
+// bindings-python/tests/test_model.py checks the same options give the same code and field in Python.
+test('a bad or unknown training option is MODEL with the option as field', async () => {
+  for (const [options, field] of [
+    [{ c: -1 }, 'c'],
+    [{ c: NaN }, 'c'],
+    [{ c: 'big' }, 'c'],
+    [{ maxIter: 0 }, 'max_iter'],
+    [{ seed: -1 }, 'seed'],
+    [{ hashBits: 40 }, 'hash_bits'],
+    [{ learningRate: 3 }, 'learningRate'],
+    [JSON.parse('{"__proto__": {"c": 1}}'), '__proto__'],
+  ]) {
+    await assert.rejects(Model.fit(data.texts, data.category, options), (error) => {
+      assert.equal(error.code, 'MODEL', `${JSON.stringify(options)}: ${error.message}`);
+      assert.equal(error.field, field, error.message);
+      assert.match(error.message, /invalid training option/);
+      return true;
+    });
+  }
+  // Inherited properties are not options.
+  const inherited = Object.create({ c: -1 });
+  assert.equal((await Model.fit(data.texts, data.category, inherited)).metadata.c, 0.5);
+  await assert.rejects(Model.fit(data.texts, data.category, { seed: 1n }), { code: 'INVALID_ARGUMENT' });
+});
+
+test('primaryHead: category wherever it is, else the first head; used when no head is named', async () => {
+  const noCategory = await Model.fit(data.texts, { priority: data.priority, other: data.category });
+  assert.equal(noCategory.primaryHead, 'priority');
+  assert.deepEqual(noCategory.classes(), noCategory.classes('priority'));
+  const report = await noCategory.evaluate(data.texts, data.priority);
+  assert.deepEqual(Object.keys(report.heads), ['priority']);
+  const later = await Model.fit(data.texts, { priority: data.priority, category: data.category });
+  assert.equal(later.primaryHead, 'category');
+  assert.deepEqual(Object.keys((await later.evaluate(data.texts, data.category)).heads), ['category']);
+});

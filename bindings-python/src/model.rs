@@ -3,10 +3,9 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList};
-use triagekit::model::{evaluate, Algorithm, Model, ModelError, TrainConfig};
+use triagekit::model::{evaluate, Model, ModelError, TrainConfig, PRIMARY_HEAD};
 use triagekit::{report, TriageError};
 
 use crate::convert;
@@ -37,32 +36,12 @@ fn heads_arg(labels: &Bound<'_, PyAny>, default_head: &str) -> PyResult<Heads> {
     py.import("triagekit._inputs")?.getattr("heads")?.call1((labels, default_head))?.extract()
 }
 
-/// Applies `Model.fit(**params)` to a `TrainConfig`; unknown names are a `TypeError`.
+/// `Model.fit(**params)` as the model crate's `TrainConfig`, which names a bad or unknown option.
 fn train_config(params: Option<&Bound<'_, PyDict>>) -> PyResult<TrainConfig> {
-    let mut config = TrainConfig::default();
-    let Some(params) = params else { return Ok(config) };
-    for (key, value) in params.iter() {
-        let key: String = key.extract()?;
-        match key.as_str() {
-            "algorithm" => config.algorithm = value.extract::<String>()?.parse::<Algorithm>().map_err(model_err)?,
-            "seed" => config.seed = value.extract()?,
-            "c" | "C" => config.c = value.extract()?,
-            "max_text_chars" => config.max_text_chars = value.extract()?,
-            "hash_bits" => config.hash_bits = value.extract()?,
-            "word_ngram_max" => config.word_ngram_max = value.extract()?,
-            "char_ngram_min" => config.char_ngram_min = value.extract()?,
-            "char_ngram_max" => config.char_ngram_max = value.extract()?,
-            "fold_numbers" => config.fold_numbers = value.extract()?,
-            "eps" | "tol" => config.eps = value.extract()?,
-            "max_iter" => config.max_iter = value.extract()?,
-            "nb_alpha" | "alpha" => config.nb_alpha = value.extract()?,
-            "nb_max_features" => config.nb_max_features = value.extract()?,
-            "created" => config.created = value.extract()?,
-            "data_hash" => config.data_hash = value.extract()?,
-            other => return Err(PyTypeError::new_err(format!("Model.fit() got an unexpected parameter {other:?}"))),
-        }
-    }
-    Ok(config)
+    let Some(params) = params else { return Ok(TrainConfig::default()) };
+    let value = convert::to_value(params.as_any())
+        .map_err(|e| model_err(ModelError::InvalidConfig { field: e.path, message: e.message }))?;
+    TrainConfig::from_value(&value).map_err(model_err)
 }
 
 impl PyModel {
@@ -94,13 +73,14 @@ impl PyModel {
 impl PyModel {
     /// Trains a model. `labels`: a list/Series (one head named "category") or a dict/DataFrame
     /// of label columns (one head per column). Missing labels (None/NaN/"") skip that row for
-    /// that head. `params`: algorithm ("linear" | "naive-bayes"), seed, c, and advanced knobs.
+    /// that head. `params`: algorithm ("linear" | "naive-bayes"), seed, c, and advanced knobs; a bad
+    /// or unknown one raises `ModelError` with `.field` naming it.
     #[staticmethod]
     #[pyo3(signature = (texts, labels, **params))]
     fn fit(py: Python<'_>, texts: &Bound<'_, PyAny>, labels: &Bound<'_, PyAny>, params: Option<&Bound<'_, PyDict>>) -> PyResult<PyModel> {
         let config = train_config(params)?;
         let texts = texts_arg(texts)?;
-        let heads = heads_arg(labels, "category")?;
+        let heads = heads_arg(labels, PRIMARY_HEAD)?;
         let model = py.detach(|| guard(|| Model::fit(&texts, &heads, &config)))?.map_err(model_err)?;
         Ok(PyModel { inner: Arc::new(model) })
     }
@@ -151,9 +131,10 @@ impl PyModel {
     }
 
     /// Accuracy, macro-F1, per-class figures and confusion matrices per head (the JSON of
-    /// `triagekit eval --json`). `labels` as in `fit`; a plain list on a single-head model is
-    /// scored against that head. With `report=path` also writes the HTML report (plus
-    /// `<stem>.to-label.csv` and `<stem>.thresholds.json`), as `triagekit eval --report` does;
+    /// `triagekit eval --json`). `labels` as in `fit`; a plain list is scored against the
+    /// model's primary head ("category" if it has one, else its first head). With `report=path`
+    /// also writes the HTML report (plus `<stem>.to-label.csv` and `<stem>.thresholds.json`), as
+    /// `triagekit eval --report` does;
     /// `rules` (a path or rule source) adds rule coverage, with each text as a ticket body.
     #[pyo3(signature = (texts, labels, *, report=None, target_precision=0.9, label_next=50, rules=None))]
     #[allow(clippy::too_many_arguments)]
@@ -168,8 +149,7 @@ impl PyModel {
         rules: Option<String>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let texts = texts_arg(texts)?;
-        let default_head = self.heads().into_iter().next().unwrap_or_else(|| "category".to_string());
-        let heads = heads_arg(labels, &default_head)?;
+        let heads = heads_arg(labels, self.inner.primary_head())?;
         let model = &self.inner;
         let eval = py.detach(|| guard(|| evaluate(model, &texts, &heads)))?.map_err(model_err)?;
         if let Some(path) = report {
@@ -217,6 +197,12 @@ impl PyModel {
     #[getter]
     fn heads_(&self) -> Vec<String> {
         self.heads()
+    }
+
+    /// The head a plain list of labels means: "category" if the model has it, else its first head.
+    #[getter]
+    fn primary_head_(&self) -> String {
+        self.inner.primary_head().to_string()
     }
 
     /// Stable content hash of the model.

@@ -75,8 +75,9 @@ def test_save_and_load(model, tmp_path):
 
 def test_bad_params_and_inputs():
     texts, cats, _ = training_rows()
-    with pytest.raises(TypeError):
+    with pytest.raises(triagekit.ModelError) as unknown:
         triagekit.Model.fit(texts, cats, learning_rate=3)
+    assert (unknown.value.code, unknown.value.field) == ("MODEL", "learning_rate")
     with pytest.raises(triagekit.ModelError):
         triagekit.Model.fit(texts, cats, algorithm="forest")
     with pytest.raises(triagekit.ModelError):
@@ -85,6 +86,41 @@ def test_bad_params_and_inputs():
         triagekit.Model.fit([], [])
     with pytest.raises(TypeError):
         triagekit.Model.fit("one text", cats)
+
+
+# bindings-node/test/model.test.js checks the same options give the same code and field in Node.
+@pytest.mark.parametrize(
+    "params, field",
+    [
+        ({"c": -1}, "c"),
+        ({"c": float("nan")}, "c"),
+        ({"c": "big"}, "c"),
+        ({"C": 0}, "C"),
+        ({"max_iter": 0}, "max_iter"),
+        ({"seed": -1}, "seed"),
+        ({"hash_bits": 40}, "hash_bits"),
+    ],
+)
+def test_bad_training_option_is_model_error_naming_it(params, field):
+    texts, cats, _ = training_rows()
+    with pytest.raises(triagekit.ModelError) as err:
+        triagekit.Model.fit(texts, cats, **params)
+    assert err.value.code == "MODEL"
+    # Values are checked by the model crate under their canonical name, types under the given one.
+    assert err.value.field in (field, field.lower())
+    assert "invalid training option" in str(err.value)
+
+
+def test_plain_labels_evaluate_the_primary_head():
+    texts, cats, _ = training_rows()
+    # "category" is not the first head, but a plain list still means it.
+    model = triagekit.Model.fit(texts, {"other": cats, "category": cats}, seed=1)
+    assert model.primary_head_ == "category"
+    report = model.evaluate(texts, cats)
+    assert list(report["heads"]) == ["category"]
+    no_category = triagekit.Model.fit(texts, {"other": cats, "second": cats}, seed=1)
+    assert no_category.primary_head_ == "other"
+    assert list(no_category.evaluate(texts, cats)["heads"]) == ["other"]
 
 
 def test_pandas_series_and_dataframe():

@@ -10,8 +10,8 @@ use crate::snapshot::Snapshot;
 use crate::error::Result;
 use crate::ticket::Ticket;
 
-/// Head names that, when a model has them, fill the decision fields rules left empty.
-const CATEGORY_HEAD: &str = "category";
+/// Head names that, when a model has them, fill the decision fields rules left empty (the
+/// category comes from the model's primary head).
 const PRIORITY_HEAD: &str = "priority";
 const GROUP_HEAD: &str = "group";
 
@@ -37,7 +37,7 @@ pub(crate) fn decide(snapshot: &Snapshot, ticket: &Ticket, commit: bool) -> Resu
         },
         ..Decision::default()
     };
-    let category_head = prediction.as_ref().and_then(|p| primary_head(p));
+    let category_head = prediction.as_ref().and_then(Prediction::primary_head);
     decision.confidence = category_head.map(|h| f64::from(h.confidence));
 
     let sources = &mut decision.trace.sources;
@@ -150,10 +150,6 @@ fn rule_source(field: &str, outcome: &RulesOutcome) -> CompactString {
         .unwrap_or_else(|| "rule".into())
 }
 
-fn primary_head(prediction: &Prediction) -> Option<&HeadPrediction> {
-    head(Some(prediction), CATEGORY_HEAD).or_else(|| prediction.heads.first())
-}
-
 fn head<'p>(prediction: Option<&'p Prediction>, name: &str) -> Option<&'p HeadPrediction> {
     prediction?.heads.iter().find(|h| h.head == name)
 }
@@ -170,8 +166,8 @@ fn model_view(snapshot: &Snapshot, prediction: Option<&Prediction>) -> ModelView
             top: h.top.iter().map(|(l, s)| (l.clone(), f64::from(*s))).collect(),
         })
         .collect();
-    // Rules read `model.category` from heads[0]: put the category head first.
-    if let Some(pos) = heads.iter().position(|h| h.name == CATEGORY_HEAD) {
+    // Rules read `model.category` from heads[0]: put the primary head first.
+    if let Some(pos) = prediction.primary_index() {
         heads.swap(0, pos);
     }
     ModelView {

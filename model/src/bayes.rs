@@ -48,7 +48,7 @@ impl<'a> Fit<SparseRecords<'a>, Array1<usize>, ModelError> for NaiveBayesParams 
             return Err(ModelError::NoData("no labelled rows".into()));
         }
         if self.alpha.is_nan() || self.alpha <= 0.0 || self.max_features == 0 {
-            return Err(ModelError::InvalidParameter("naive Bayes needs alpha > 0 and max_features > 0".into()));
+            return Err(ModelError::invalid_config("nb_alpha", "naive Bayes needs alpha > 0 and max_features > 0"));
         }
         let k = y.iter().copied().max().unwrap_or(0) + 1;
         let d = x.matrix.n_cols;

@@ -78,9 +78,15 @@ pub enum ModelError {
     /// Inputs disagree in length or shape.
     #[error("invalid input: {0}")]
     InvalidInput(String),
-    /// A bad training parameter.
-    #[error("invalid parameter: {0}")]
-    InvalidParameter(String),
+    /// A training option has a bad value, a wrong type, or an unknown name.
+    #[error("invalid training option {field}: {message}")]
+    InvalidConfig {
+        /// The option: its snake_case name for a bad value, the key as the caller spelled it
+        /// for a wrong type or an unknown key, `<options>` for the options object itself.
+        field: String,
+        /// What is wrong and what is accepted.
+        message: String,
+    },
     /// The model file is unreadable.
     #[error(transparent)]
     Format(#[from] FormatError),
@@ -99,6 +105,11 @@ impl From<linfa::Error> for ModelError {
 }
 
 impl ModelError {
+    /// A bad training option `field`.
+    pub(crate) fn invalid_config(field: &str, message: impl Into<String>) -> Self {
+        ModelError::InvalidConfig { field: field.to_string(), message: message.into() }
+    }
+
     /// Wrap an I/O error with the path it concerns.
     pub(crate) fn io(path: &std::path::Path, source: std::io::Error) -> Self {
         ModelError::Io { path: path.to_path_buf(), source }

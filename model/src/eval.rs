@@ -69,6 +69,15 @@ pub struct EvalReport {
     pub heads: BTreeMap<String, HeadReport>,
 }
 
+impl EvalReport {
+    /// The evaluated head reports lead with: the one named [`crate::model::PRIMARY_HEAD`] if
+    /// evaluated, else the first by name (the model's head order is not kept here).
+    pub fn primary_head(&self) -> Option<&str> {
+        let i = crate::model::primary_position(self.heads.keys().map(String::as_str))?;
+        self.heads.keys().nth(i).map(String::as_str)
+    }
+}
+
 /// Evaluate `model` on labelled texts (`heads` name label columns that must be model heads).
 pub fn evaluate(model: &Model, texts: &[String], heads: &[(String, Vec<Option<String>>)]) -> Result<EvalReport, ModelError> {
     for (name, labels) in heads {

@@ -7,7 +7,7 @@
 //! are moved, not copied; a multi-head model's are copied once, and the per-head copies freed.
 
 use crate::kernel::{accumulate_rows, Segment};
-use crate::model::HeadWeights;
+use crate::head_weights::HeadWeights;
 
 /// All heads' quantised rows interleaved per feature, plus where each head's part starts.
 #[derive(Debug, Clone, Default)]

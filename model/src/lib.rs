@@ -2,6 +2,7 @@
 //! label heads (one-vs-rest linear SVM or naive Bayes), calibrated top-k predictions, and a
 //! versioned, checksummed model file.
 
+#![warn(missing_docs)]
 // Library code returns typed errors instead of panicking on input; tests may unwrap.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
@@ -13,6 +14,7 @@ pub mod eval;
 pub mod features;
 pub mod format;
 mod fused;
+mod head_weights;
 mod kernel;
 pub mod model;
 pub mod parallel;
@@ -21,6 +23,7 @@ pub mod sparse;
 pub mod svm;
 pub mod text;
 pub mod train;
+pub mod train_config;
 
 /// The inline short-string type of head names and labels in predictions.
 pub use compact_str::CompactString;
@@ -28,8 +31,9 @@ pub use data::{load_labelled, load_labelled_from_bytes, LabelledData};
 pub use error::{FormatError, ModelError};
 pub use eval::{evaluate, ClassReport, Confusion, EvalExample, EvalReport, HeadReport};
 pub use features::PipelineConfig;
-pub use model::{HeadMetrics, HeadPrediction, Model, ModelMetadata, Prediction};
-pub use train::{Algorithm, TrainConfig, TrainProgress};
+pub use model::{HeadMetrics, HeadPrediction, Model, ModelMetadata, Prediction, PRIMARY_HEAD};
+pub use train::TrainProgress;
+pub use train_config::{Algorithm, TrainConfig};
 
 #[cfg(test)]
 mod send_sync {

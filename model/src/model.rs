@@ -12,6 +12,7 @@ use crate::error::{FormatError, ModelError};
 use crate::features::{extract_keys, sublinear_tf, PipelineConfig, Scratch};
 use crate::format;
 use crate::fused::FusedWeights;
+use crate::head_weights::HeadWeights;
 use crate::remap::RemapTable;
 
 /// Per-head training figures, stored in the model metadata.
@@ -59,22 +60,6 @@ pub struct ModelMetadata {
     pub n_features: u64,
     /// Per-head figures, in head order.
     pub heads: Vec<HeadMetrics>,
-}
-
-/// One label head: feature-major i8 weights with a per-feature scale, bias, temperature.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub(crate) struct HeadWeights {
-    pub name: String,
-    pub classes: Vec<String>,
-    /// Row length of `q`: classes rounded up to a multiple of 16 so the inner loop has no
-    /// scalar tail (padding weights are zero).
-    pub stride: u32,
-    /// `q[col * stride + class]` as i8 bit patterns (stored as bytes so loading is one memcpy).
-    #[serde(with = "serde_bytes")]
-    pub q: Vec<u8>,
-    pub scales: Vec<f32>,
-    pub bias: Vec<f32>,
-    pub temperature: f32,
 }
 
 /// Everything that goes into the file.
@@ -125,6 +110,32 @@ impl Prediction {
     pub fn head(&self, name: &str) -> Option<&HeadPrediction> {
         self.heads.iter().find(|h| h.head == name)
     }
+
+    /// Position of the model's [primary head](Model::primary_head) in `heads`.
+    pub fn primary_index(&self) -> Option<usize> {
+        primary_position(self.heads.iter().map(|h| h.head.as_str()))
+    }
+
+    /// The prediction of the model's [primary head](Model::primary_head).
+    pub fn primary_head(&self) -> Option<&HeadPrediction> {
+        self.primary_index().and_then(|i| self.heads.get(i))
+    }
+}
+
+/// The head name [`Model::primary_head`] prefers, and the name bindings give a single label
+/// column passed without a head name.
+pub const PRIMARY_HEAD: &str = "category";
+
+/// Where the primary head is among `names`: the one named [`PRIMARY_HEAD`], else the first.
+pub(crate) fn primary_position<'a>(names: impl Iterator<Item = &'a str>) -> Option<usize> {
+    let mut any = false;
+    for (i, name) in names.enumerate() {
+        if name == PRIMARY_HEAD {
+            return Some(i);
+        }
+        any = true;
+    }
+    any.then_some(0)
 }
 
 /// Per-thread buffers reused across predictions.
@@ -163,6 +174,14 @@ impl Model {
     /// Head names, in model order.
     pub fn heads(&self) -> Vec<&str> {
         self.payload.heads.iter().map(|h| h.name.as_str()).collect()
+    }
+
+    /// The head a caller means when it names none (decision confidence, `predict_proba` without
+    /// a head, a plain list of labels to evaluate): the head named [`PRIMARY_HEAD`] if the model
+    /// has one, else the first head in the model file's order. Every model has a head.
+    pub fn primary_head(&self) -> &str {
+        let names = || self.payload.heads.iter().map(|h| h.name.as_str());
+        primary_position(names()).and_then(|i| names().nth(i)).unwrap_or_default()
     }
 
     /// Classes of a head, in the order of probability vectors.

@@ -179,7 +179,7 @@ impl LinearSvmParams {
         on_class_done: &(dyn Fn() + Sync),
     ) -> Result<LinearSvm, ModelError> {
         if !(self.c > 0.0 && self.c.is_finite()) {
-            return Err(ModelError::InvalidParameter(format!("C must be > 0, got {}", self.c)));
+            return Err(ModelError::invalid_config("c", format!("must be a finite number > 0, got {}", self.c)));
         }
         let x = &dataset.records;
         let targets = &dataset.targets;

@@ -1,7 +1,6 @@
 //! Training: featurise once, then fit every label head on the shared sparse matrix.
 
 use std::collections::BTreeMap;
-use std::str::FromStr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
@@ -13,112 +12,14 @@ use rayon::prelude::*;
 use crate::bayes::NaiveBayesParams;
 use crate::calibrate::fit_temperature;
 use crate::error::ModelError;
-use crate::features::{extract, smooth_idf, PipelineConfig, Scratch};
+use crate::features::{extract, smooth_idf, Scratch};
 use crate::format::FORMAT_VERSION;
-use crate::model::{vectorize_with, HeadMetrics, HeadWeights, Model, ModelMetadata, Payload};
+use crate::head_weights::HeadWeights;
+use crate::model::{vectorize_with, HeadMetrics, Model, ModelMetadata, Payload};
 use crate::remap::RemapTable;
 use crate::sparse::{CsrMatrix, SparseRecords};
 use crate::svm::{argmax, LinearSvm, LinearSvmParams, SplitMix};
-
-/// Which classifier the heads use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Algorithm {
-    /// One-vs-rest L2-loss linear SVM (dual coordinate descent); the default and the best.
-    #[default]
-    Linear,
-    /// Multinomial naive Bayes (linfa-bayes) on the most frequent features, for comparison.
-    NaiveBayes,
-}
-
-impl Algorithm {
-    /// Name as accepted by `FromStr`.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Algorithm::Linear => "linear",
-            Algorithm::NaiveBayes => "naive-bayes",
-        }
-    }
-}
-
-impl std::fmt::Display for Algorithm {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Algorithm {
-    type Err = ModelError;
-
-    fn from_str(s: &str) -> Result<Self, ModelError> {
-        match s.to_ascii_lowercase().as_str() {
-            "linear" | "svm" => Ok(Algorithm::Linear),
-            "naive-bayes" | "naive_bayes" | "nb" => Ok(Algorithm::NaiveBayes),
-            _ => Err(ModelError::InvalidParameter(format!("unknown algorithm {s:?} (expected linear or naive-bayes)"))),
-        }
-    }
-}
-
-/// Training settings; `Default` gives the benchmarked configuration.
-#[derive(Debug, Clone)]
-pub struct TrainConfig {
-    /// Classifier.
-    pub algorithm: Algorithm,
-    /// Seed for the solver's coordinate order (same seed + data => byte-identical model).
-    pub seed: u64,
-    /// SVM regularisation C.
-    pub c: f32,
-    /// Texts are cut to this many characters.
-    pub max_text_chars: usize,
-    /// Buckets per feature block are `2^hash_bits` (8..=24).
-    pub hash_bits: u32,
-    /// Largest word n-gram (1 or 2).
-    pub word_ngram_max: u32,
-    /// Char n-gram range inside word boundaries (`char_ngram_min == 0` disables them).
-    pub char_ngram_min: u32,
-    /// Largest char n-gram.
-    pub char_ngram_max: u32,
-    /// Fold all-digit tokens into one placeholder.
-    pub fold_numbers: bool,
-    /// SVM stopping tolerance.
-    pub eps: f32,
-    /// SVM iteration cap per class.
-    pub max_iter: usize,
-    /// Fraction of each class held out to fit the softmax temperature (0 = use the SVM's
-    /// leave-one-out estimate instead, which is cheaper but under-confident).
-    pub calibration_holdout: f32,
-    /// Naive Bayes smoothing.
-    pub nb_alpha: f64,
-    /// Naive Bayes feature budget (most frequent features).
-    pub nb_max_features: usize,
-    /// Creation time to record (RFC 3339); `None` = `SOURCE_DATE_EPOCH` if set, else now.
-    pub created: Option<String>,
-    /// Training data hash to record.
-    pub data_hash: Option<String>,
-}
-
-impl Default for TrainConfig {
-    fn default() -> Self {
-        let p = PipelineConfig::default();
-        TrainConfig {
-            algorithm: Algorithm::Linear,
-            seed: 42,
-            c: 0.5,
-            max_text_chars: p.max_text_chars as usize,
-            hash_bits: p.hash_bits,
-            word_ngram_max: p.word_ngram_max,
-            char_ngram_min: p.char_ngram_min,
-            char_ngram_max: p.char_ngram_max,
-            fold_numbers: p.fold_numbers,
-            eps: 0.1,
-            max_iter: 1000,
-            calibration_holdout: 0.2,
-            nb_alpha: NaiveBayesParams::default().alpha,
-            nb_max_features: NaiveBayesParams::default().max_features,
-            created: None,
-            data_hash: None,
-        }
-    }
-}
+pub use crate::train_config::{Algorithm, TrainConfig};
 
 /// Progress events while training (may arrive from worker threads).
 #[derive(Debug, Clone)]
@@ -181,6 +82,7 @@ fn fit_on_pool(
     config: &TrainConfig,
     progress: &(dyn Fn(TrainProgress) + Sync),
 ) -> Result<Model, ModelError> {
+    config.validate()?;
     if texts.is_empty() {
         return Err(ModelError::NoData("no texts".into()));
     }
@@ -199,15 +101,7 @@ fn fit_on_pool(
             return Err(ModelError::InvalidInput(format!("duplicate head {name:?}")));
         }
     }
-    let pipeline = PipelineConfig {
-        max_text_chars: config.max_text_chars as u64,
-        hash_bits: config.hash_bits,
-        word_ngram_max: config.word_ngram_max,
-        char_ngram_min: config.char_ngram_min,
-        char_ngram_max: config.char_ngram_max,
-        fold_numbers: config.fold_numbers,
-    };
-    pipeline.validate().map_err(ModelError::InvalidParameter)?;
+    let pipeline = config.pipeline();
 
     // 1. Hashed counts per document.
     let counts: Vec<Vec<(u32, u32)>> = texts

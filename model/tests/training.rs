@@ -121,7 +121,7 @@ fn labels_edge_cases_and_errors() {
     let short = vec![("category".to_string(), vec![None; 2])];
     assert!(matches!(Model::fit(&texts, &short, &cfg), Err(ModelError::InvalidInput(_))));
     let bad = TrainConfig { hash_bits: 40, ..cfg.clone() };
-    assert!(matches!(Model::fit(&texts, &heads, &bad), Err(ModelError::InvalidParameter(_))));
+    assert!(matches!(Model::fit(&texts, &heads, &bad), Err(ModelError::InvalidConfig { .. })));
     let bad_c = TrainConfig { c: -1.0, ..cfg };
     assert!(Model::fit(&texts, &heads, &bad_c).is_err());
 }

@@ -46,9 +46,9 @@ def labels(values) -> list:
     return out
 
 
-def heads(values, default_head: str = "category") -> list:
+def heads(values, default_head: str) -> list:
     """Labels -> [(head, labels)]: a DataFrame or dict gives one head per column/key, anything
-    else (list, Series, array) is a single head named ``default_head``."""
+    else (list, Series, array) is a single head named ``default_head`` (the model crate picks it)."""
     columns = getattr(values, "columns", None)
     if columns is not None and hasattr(values, "iloc"):
         return [(str(name), labels(values[name])) for name in columns]

@@ -51,7 +51,9 @@ class Model:
 
     @staticmethod
     def fit(texts: Sequence[Any], labels: Labels, **params: Any) -> "Model":
-        """Train; ``labels`` is a list/Series (head "category") or a dict/DataFrame (one head per column)."""
+        """Train; ``labels`` is a list/Series (head "category") or a dict/DataFrame (one head per column).
+
+        A bad or unknown option in ``params`` raises ``ModelError`` with ``.field`` naming it."""
     def predict(self, texts: Sequence[Any], head: Optional[str] = None) -> Union[List[str], Dict[str, List[str]]]:
         """Labels: a list for one head (or with ``head=``), else a dict of head -> list."""
     def predict_proba(
@@ -78,6 +80,9 @@ class Model:
     @property
     def heads_(self) -> List[str]:
         """Head names in model order."""
+    @property
+    def primary_head_(self) -> str:
+        """The head a plain list of labels means: "category" if present, else the first head."""
     @property
     def version(self) -> str:
         """Stable content hash of the model."""

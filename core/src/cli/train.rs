@@ -20,17 +20,18 @@ pub struct TrainArgs {
     /// Where to write the model file.
     #[arg(long)]
     pub out: PathBuf,
+    // Defaults come from `TrainConfig::default()`, the one place they are set.
     /// Classifier: linear (SVM, default) or naive-bayes (linfa's multinomial NB, for comparison).
-    #[arg(long, default_value = "linear", value_parser = parse_algorithm)]
+    #[arg(long, default_value_t = TrainConfig::default().algorithm, value_parser = parse_algorithm)]
     pub algorithm: Algorithm,
     /// Seed for the solver (same data + seed => identical weights).
-    #[arg(long, default_value_t = 42)]
+    #[arg(long, default_value_t = TrainConfig::default().seed)]
     pub seed: u64,
     /// SVM regularisation C (larger fits the training data more closely).
-    #[arg(long, default_value_t = 0.5)]
+    #[arg(long, default_value_t = TrainConfig::default().c, allow_negative_numbers = true)]
     pub c: f32,
     /// Texts longer than this many characters are cut.
-    #[arg(long, default_value_t = 20_000)]
+    #[arg(long, default_value_t = TrainConfig::default().max_text_chars)]
     pub max_text_chars: usize,
 }
 
@@ -49,17 +50,20 @@ pub fn run(args: &TrainArgs) -> ExitCode {
     }
 }
 
+impl TrainArgs {
+    /// The flags as training settings; `Model::fit` validates them.
+    fn config(&self) -> TrainConfig {
+        TrainConfig { algorithm: self.algorithm, seed: self.seed, c: self.c, max_text_chars: self.max_text_chars, ..TrainConfig::default() }
+    }
+}
+
 fn train(args: &TrainArgs) -> Result<(), String> {
+    // A bad flag is reported before the data is read.
+    let config = args.config();
+    config.validate().map_err(|e| e.to_string())?;
     let data = load_labelled(&args.input.data, &args.input.text, &args.input.label, args.max_text_chars).map_err(|e| e.to_string())?;
     eprintln!("loaded {} rows from {}", data.rows, args.input.data.display());
-    let config = TrainConfig {
-        algorithm: args.algorithm,
-        seed: args.seed,
-        c: args.c,
-        max_text_chars: args.max_text_chars,
-        data_hash: Some(data.data_hash.clone()),
-        ..TrainConfig::default()
-    };
+    let config = TrainConfig { data_hash: Some(data.data_hash.clone()), ..config };
     // A live bar only makes sense on a terminal; logs and CI get plain lines.
     let bar = std::io::stderr().is_terminal().then(|| {
         let bar = ProgressBar::new(0);
@@ -109,4 +113,36 @@ fn train(args: &TrainArgs) -> Result<(), String> {
     }
     outln!("trained in {total:.2} s; wrote {} ({:.2} MB)", args.out.display(), size as f64 / 1e6);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        train: TrainArgs,
+    }
+
+    fn args(extra: &[&str]) -> TrainArgs {
+        let base = ["triagekit", "--data", "missing.csv", "--text", "body", "--label", "category", "--out", "m.tkm"];
+        Cli::parse_from(base.iter().chain(extra)).train
+    }
+
+    #[test]
+    fn flag_defaults_are_the_model_crate_defaults() {
+        let (got, want) = (args(&[]).config(), TrainConfig::default());
+        assert_eq!((got.algorithm, got.seed, got.c, got.max_text_chars), (want.algorithm, want.seed, want.c, want.max_text_chars));
+    }
+
+    #[test]
+    fn bad_c_is_the_model_crate_error_before_the_data_is_read() {
+        for c in ["-1", "NaN", "0"] {
+            let message = train(&args(&["--c", c])).unwrap_err();
+            assert!(message.starts_with("invalid training option c: "), "{c}: {message}");
+        }
+    }
 }

@@ -35,8 +35,6 @@ pub use rules::{
 pub const DEFAULT_TARGET_PRECISION: f64 = 0.9;
 /// Default number of low-confidence tickets listed to label next.
 pub const DEFAULT_LABEL_NEXT: usize = 50;
-/// The head whose thresholds the engine applies (its review step reads the category head).
-const CATEGORY_HEAD: &str = "category";
 
 /// What a report is built from.
 pub struct ReportInput<'a> {
@@ -146,11 +144,8 @@ pub fn build_report(input: &ReportInput<'_>) -> Result<Report> {
             (name.clone(), analysis)
         })
         .collect();
-    let primary_head = if input.eval.heads.contains_key(CATEGORY_HEAD) {
-        Some(CATEGORY_HEAD.to_string())
-    } else {
-        input.eval.heads.keys().next().cloned()
-    };
+    // The engine's review step reads the model's primary head; the report suggests its thresholds.
+    let primary_head = input.eval.primary_head().map(str::to_string);
     let primary = primary_head
         .as_ref()
         .and_then(|h| Some((heads.get(h)?, input.eval.heads.get(h)?)));
