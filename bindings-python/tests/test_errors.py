@@ -58,7 +58,7 @@ def test_runtime_error_recorded_when_not_strict():
         ({"id": "1", "fields": "x"}, "fields"),
         ({"id": "1", "subject": "\ud800 lone surrogate"}, "subject"),
         ({"id": "1", "fields": {"note": "ok \udfff"}}, "fields"),
-        ({1: "non-string key"}, "<root>"),
+        ({1: "non-string key"}, "<ticket>"),
         ({"id": "1", "fields": {"x": object()}}, "fields"),
         ({"id": "1", "fields": {"big": 2**80}}, "fields"),
     ],
