@@ -9,8 +9,7 @@ use napi::Env;
 use napi_derive::napi;
 use serde_json::Value;
 use triagekit::assign::{Presence, Roster};
-use triagekit::rules::RuleSet;
-use triagekit::{load_rules, load_rules_source, Engine, EngineOptions};
+use triagekit::{load_rules_arg, Engine, EngineOptions};
 
 use crate::batch::NativeBatch;
 use crate::convert::{decision_json, parse_ticket, to_json};
@@ -40,7 +39,7 @@ impl NativeEngine {
     ) -> napi::Result<Self> {
         guard_js(&env, || {
             let options = parse_options(options)?;
-            let rules = rules_from(&rules, rules_is_source, options.strict_rules)?;
+            let rules = load_rules_arg(&rules, rules_is_source == Some(true), options.strict_rules)?;
             let roster = parse_roster(roster_path, roster_json)?;
             let engine = Engine::new(rules, model.map(NativeModel::shared), roster, options)?;
             Ok(NativeEngine { inner: Arc::new(engine) })
@@ -104,7 +103,7 @@ impl NativeEngine {
     #[napi]
     pub fn reload_rules(&self, env: Env, rules: String, rules_is_source: Option<bool>) -> napi::Result<()> {
         guard_js(&env, || {
-            let rules = rules_from(&rules, rules_is_source, self.inner.options().strict_rules)?;
+            let rules = load_rules_arg(&rules, rules_is_source == Some(true), self.inner.options().strict_rules)?;
             self.inner.reload_rules(rules);
             Ok(())
         })
@@ -212,13 +211,4 @@ fn parse_roster(path: Option<String>, json: Option<String>) -> Result<Option<Ros
         (None, Some(json)) => Some(Roster::from_json(&json)?),
         (None, None) => None,
     })
-}
-
-/// A `rules` argument: rule text when flagged as such, else a path or text as core decides.
-fn rules_from(rules: &str, is_source: Option<bool>, strict: bool) -> triagekit::Result<RuleSet> {
-    if is_source == Some(true) {
-        load_rules_source(rules, strict)
-    } else {
-        load_rules(rules, strict)
-    }
 }

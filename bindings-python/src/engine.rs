@@ -8,8 +8,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString};
 use triagekit::assign::{Presence, Roster};
 use triagekit::model::Model;
-use triagekit::rules::RuleSet;
-use triagekit::{load_rules, load_rules_source, Decision, Engine, EngineOptions, EngineState, Ticket, TriageError};
+use triagekit::{load_rules_arg, Decision, Engine, EngineOptions, EngineState, Ticket, TriageError};
 
 use crate::convert::{self, ConvertError};
 use crate::errors::{self, guard};
@@ -27,33 +26,14 @@ fn py_err(e: TriageError) -> PyErr {
     errors::to_py(&e)
 }
 
-fn py_err_ref(e: &TriageError) -> PyErr {
-    errors::to_py(e)
-}
 
-/// What a `rules=` / `rules_source=` pair names: exactly one must be given.
-enum RulesArg {
-    /// A path, or text that cannot be a path (core decides: [`triagekit::is_rule_source`]).
-    PathOrSource(String),
-    /// Rule source text, never read as a path.
-    Source(String),
-}
 
-impl RulesArg {
-    fn new(rules: Option<&Bound<'_, PyAny>>, rules_source: Option<&str>) -> PyResult<RulesArg> {
-        match (rules.filter(|r| !r.is_none()), rules_source) {
-            (Some(rules), None) => Ok(RulesArg::PathOrSource(path_text(rules)?)),
-            (None, Some(source)) => Ok(RulesArg::Source(source.to_string())),
-            (None, None) => Err(PyTypeError::new_err("give rules (a path) or rules_source (rule text)")),
-            (Some(_), Some(_)) => Err(PyTypeError::new_err("give rules or rules_source, not both")),
-        }
-    }
-
-    fn load(&self, strict: bool) -> Result<RuleSet, TriageError> {
-        match self {
-            RulesArg::PathOrSource(text) => load_rules(text, strict),
-            RulesArg::Source(text) => load_rules_source(text, strict),
-        }
+/// `(text, source_only)` from a `rules=` / `rules_source=` pair: exactly one must be given.
+fn rules_arg(rules: Option<&Bound<'_, PyAny>>, rules_source: Option<&str>) -> PyResult<(String, bool)> {
+    match (rules.filter(|r| !r.is_none()), rules_source) {
+        (Some(rules), None) => Ok((path_text(rules)?, false)),
+        (None, Some(source)) => Ok((source.to_string(), true)),
+        _ => Err(PyTypeError::new_err("give exactly one of rules (a path) or rules_source (rule text)")),
     }
 }
 
@@ -128,13 +108,13 @@ impl PyEngine {
         options: Option<&Bound<'_, PyAny>>,
         rules_source: Option<&str>,
     ) -> PyResult<PyEngine> {
-        let rules = RulesArg::new(rules, rules_source)?;
+        let (rules, source_only) = rules_arg(rules, rules_source)?;
         let options = options_arg(options)?;
         let model = model_arg(model)?;
         let roster = agents.filter(|a| !a.is_none()).map(roster_arg).transpose()?;
         let strict = options.strict_rules;
         let engine = py
-            .detach(|| guard(|| rules.load(strict).and_then(|r| Engine::new(r, model, roster, options))))?
+            .detach(|| guard(|| load_rules_arg(&rules, source_only, strict).and_then(|r| Engine::new(r, model, roster, options))))?
             .map_err(py_err)?;
         Ok(PyEngine { inner: Arc::new(engine) })
     }
@@ -183,7 +163,7 @@ impl PyEngine {
         for item in tickets.try_iter()? {
             let input = ticket_arg(&item?);
             if let (true, Err(e)) = (raise, &input) {
-                return Err(py_err_ref(e));
+                return Err(errors::to_py(e));
             }
             inputs.push(input);
         }
@@ -191,7 +171,7 @@ impl PyEngine {
         let results = py.detach(|| guard(|| engine.triage_inputs(inputs, commit)))?;
         if raise {
             if let Some(Err(e)) = results.iter().find(|r| r.is_err()) {
-                return Err(py_err_ref(e));
+                return Err(errors::to_py(e));
             }
         }
         let out = PyList::empty(py);
@@ -211,9 +191,9 @@ impl PyEngine {
     /// any error the rules in use stay.
     #[pyo3(signature = (rules=None, *, rules_source=None))]
     fn reload_rules(&self, py: Python<'_>, rules: Option<&Bound<'_, PyAny>>, rules_source: Option<&str>) -> PyResult<()> {
-        let rules = RulesArg::new(rules, rules_source)?;
+        let (rules, source_only) = rules_arg(rules, rules_source)?;
         let strict = self.inner.options().strict_rules;
-        let compiled = py.detach(|| guard(|| rules.load(strict)))?.map_err(py_err)?;
+        let compiled = py.detach(|| guard(|| load_rules_arg(&rules, source_only, strict)))?.map_err(py_err)?;
         self.inner.reload_rules(compiled);
         Ok(())
     }

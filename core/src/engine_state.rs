@@ -56,6 +56,16 @@ pub fn load_rules(path_or_source: &str, strict: bool) -> Result<RuleSet> {
     }
 }
 
+/// A binding's rules argument: explicit rule text when `source_only` (`rules_source=`,
+/// `{ rulesSource }`), else a path or text as [`load_rules`] decides.
+pub fn load_rules_arg(text: &str, source_only: bool, strict: bool) -> Result<RuleSet> {
+    if source_only {
+        load_rules_source(text, strict)
+    } else {
+        load_rules(text, strict)
+    }
+}
+
 /// Compiles rule source text (file name `<string>` in errors), never reading a file.
 pub fn load_rules_source(source: &str, strict: bool) -> Result<RuleSet> {
     Ok(RuleSet::compile(source, "<string>", rule_options(strict))?)

@@ -35,7 +35,7 @@ pub use engine::Engine;
 pub use error::{Result, TriageError};
 pub use error_details::{catch_panic, panic_message, ErrorCode, ErrorDetails};
 pub use options::EngineOptions;
-pub use engine_state::{is_rule_source, load_rules, load_rules_source, EngineState};
+pub use engine_state::{is_rule_source, load_rules, load_rules_arg, load_rules_source, EngineState};
 pub use stats::{LatencyStats, RuleStats, StatsSnapshot};
 pub use ticket::{Ticket, MAX_TRIAGE_TEXT};
 pub use triagekit_model as model;
