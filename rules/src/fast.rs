@@ -22,7 +22,8 @@ use rhai::{ASTFlags, ASTNode, EvalAltResult, Expr, ImmutableString, Position, St
 
 use crate::actions::{self, ActFn, CheckFn};
 use crate::dsl::KEYWORD;
-use crate::helpers::{self, Hay};
+use crate::helpers::Hay;
+use crate::hours::WorkingHours;
 use crate::state::{EvalState, RegexMap};
 use crate::view::{ModelData, TicketData};
 use crate::{RuleInfo, RuleOptions};
@@ -400,7 +401,7 @@ pub(crate) enum Test {
     ModelLoaded,
     /// `model.confidence` (head `None`) or `model.head("name").confidence` compared with a float.
     Confidence { head: Option<ImmutableString>, op: CmpOp, rhs: f64 },
-    WithinHours { zone: jiff::tz::TimeZone, days: Option<u8>, start: u32, end: u32 },
+    WithinHours(WorkingHours),
 }
 
 impl Test {
@@ -429,10 +430,7 @@ impl Test {
                 };
                 op.apply(c, *rhs)
             }
-            Test::WithinHours { zone, days, start, end } => {
-                let ts = t.created_at.unwrap_or(t.now);
-                helpers::within_at(ts, zone, *days, *start, *end)
-            }
+            Test::WithinHours(hours) => hours.contains(t.created_at.unwrap_or(t.now)),
         }
     }
 }
@@ -690,8 +688,7 @@ impl Ctx<'_> {
                     [z, d, s, e] => (z, Some(d), s, e),
                     _ => return None,
                 };
-                let (zone, days, start, end) = helpers::parse_hours(zone, days, start, end).ok()?;
-                Some(Test::WithinHours { zone, days, start, end })
+                WorkingHours::parse(zone, days, start, end).ok().map(Test::WithinHours)
             }
             (op, [a, b]) if is_op => {
                 let op = CmpOp::parse(op)?;

@@ -1,10 +1,8 @@
 //! Helper functions for conditions: text search, regex, priority matrix, business hours.
 
-use std::cell::RefCell;
-use std::collections::HashMap;
-
 use rhai::{Array, Dynamic, Engine, EvalAltResult, FuncRegistration, ImmutableString, INT};
 
+use crate::hours::WorkingHours;
 use crate::state::{self, runtime};
 
 type Res<T> = Result<T, Box<EvalAltResult>>;
@@ -144,54 +142,6 @@ fn priority_matrix_fn(impact: Dynamic, urgency: Dynamic) -> Res<ImmutableString>
         .ok_or_else(|| runtime(format!("priority_matrix: impact and urgency must be 1..3, got ({i}, {u})")))
 }
 
-/// Parses "HH:MM" into minutes since midnight; "24:00" is allowed as an end time.
-pub(crate) fn hhmm(s: &str) -> Result<u32, String> {
-    let bad = || format!("expected a time like \"09:00\" (00:00 to 24:00), got {s:?}");
-    let (h, m) = s.trim().split_once(':').ok_or_else(bad)?;
-    let (h, m): (u32, u32) = (h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
-    if m >= 60 || h > 24 || (h == 24 && m != 0) {
-        return Err(bad());
-    }
-    Ok(h * 60 + m)
-}
-
-const DAY_FULL: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
-
-/// Weekday index (0 = Monday) from a name or a prefix of at least three letters.
-fn day(s: &str) -> Result<u32, String> {
-    let l = s.trim().to_ascii_lowercase();
-    DAY_FULL
-        .iter()
-        .position(|d| l.len() >= 3 && d.starts_with(&l))
-        .map(|i| i as u32)
-        .ok_or_else(|| format!("unknown weekday {s:?} (use Mon, Tue, ... Sun, e.g. \"Mon-Fri\" or \"Sat,Sun\")"))
-}
-
-/// Parses "Mon-Fri", "Sat,Sun", "Fri-Mon" or "Mon-Wed,Fri" into a bit set (bit 0 = Monday).
-pub(crate) fn day_set(spec: &str) -> Result<u8, String> {
-    let mut set = 0u8;
-    for part in spec.split(',').filter(|p| !p.trim().is_empty()) {
-        match part.split_once('-') {
-            Some((a, b)) => {
-                let (a, b) = (day(a)?, day(b)?);
-                let mut d = a;
-                loop {
-                    set |= 1 << d;
-                    if d == b {
-                        break;
-                    }
-                    d = (d + 1) % 7;
-                }
-            }
-            None => set |= 1 << day(part)?,
-        }
-    }
-    if set == 0 {
-        return Err(format!("no weekdays in {spec:?} (use e.g. \"Mon-Fri\" or \"Sat,Sun\")"));
-    }
-    Ok(set)
-}
-
 /// The clock of the running evaluation (see [`crate::RuleSet::evaluate_at`]); never the
 /// machine's clock directly, so tests and replays decide what "now" is.
 fn evaluation_now() -> jiff::Timestamp {
@@ -212,71 +162,11 @@ fn timestamp(ts: &Dynamic) -> Res<jiff::Timestamp> {
     Err(runtime(format!("expected a timestamp, found {}", ts.type_name())))
 }
 
-thread_local! {
-    /// Time zones by name; looking one up in the tz database on every call is the slow part.
-    static ZONES: RefCell<HashMap<String, jiff::tz::TimeZone>> = RefCell::new(HashMap::new());
-}
-
-/// The time zone named `tz` (IANA name), cached per thread.
-pub(crate) fn zone(tz: &str) -> Result<jiff::tz::TimeZone, String> {
-    ZONES.with(|z| {
-        let mut z = z.borrow_mut();
-        if let Some(found) = z.get(tz) {
-            return Ok(found.clone());
-        }
-        let found = jiff::tz::TimeZone::get(tz)
-            .map_err(|e| format!("unknown time zone {tz:?} (use an IANA name such as \"Europe/Paris\" or \"UTC\"): {e}"))?;
-        if z.len() >= 64 {
-            z.clear();
-        }
-        z.insert(tz.to_owned(), found.clone());
-        Ok(found)
-    })
-}
-
+/// `within_hours` with a spec read at run time; the whole spec is checked before the clock
+/// is read, so a bad spec fails at every hour, not only at some.
 fn within(ts: &Dynamic, tz: &str, days: Option<&str>, start: &str, end: &str) -> Res<bool> {
-    // The whole spec is checked before the clock is read: a bad spec fails at every hour.
-    let (zone, days, start, end) = parse_hours(tz, days, start, end)?;
-    Ok(within_at(timestamp(ts)?, &zone, days, start, end))
-}
-
-fn local(ts: jiff::Timestamp, zone: &jiff::tz::TimeZone) -> jiff::civil::DateTime {
-    zone.to_datetime(ts)
-}
-
-fn in_window(ts: jiff::Timestamp, zone: &jiff::tz::TimeZone, start: u32, end: u32) -> bool {
-    let local = local(ts, zone);
-    let minute = u32::from(local.hour().unsigned_abs()) * 60 + u32::from(local.minute().unsigned_abs());
-    if start <= end {
-        start <= minute && minute < end
-    } else {
-        minute >= start || minute < end
-    }
-}
-
-fn weekday_bit(ts: jiff::Timestamp, zone: &jiff::tz::TimeZone) -> u8 {
-    1 << local(ts, zone).weekday().to_monday_zero_offset().unsigned_abs()
-}
-
-/// Parses a literal `within_hours` spec once (zone, day set, start and end minutes).
-pub(crate) fn parse_hours(
-    tz: &str,
-    days: Option<&str>,
-    start: &str,
-    end: &str,
-) -> Res<(jiff::tz::TimeZone, Option<u8>, u32, u32)> {
-    let zone = zone(tz).map_err(runtime)?;
-    let (start, end) = (hhmm(start).map_err(runtime)?, hhmm(end).map_err(runtime)?);
-    let days = days.map(day_set).transpose().map_err(runtime)?;
-    Ok((zone, days, start, end))
-}
-
-/// `within_hours` with a parsed spec; same result as the Rhai function when the spec is valid.
-pub(crate) fn within_at(ts: jiff::Timestamp, zone: &jiff::tz::TimeZone, days: Option<u8>, start: u32, end: u32) -> bool {
-    if !in_window(ts, zone, start, end) {
-        return false;
-    }
-    days.is_none_or(|set| set & weekday_bit(ts, zone) != 0)
+    let hours = WorkingHours::parse(tz, days, start, end).map_err(runtime)?;
+    Ok(hours.contains(timestamp(ts)?))
 }
 
 /// Registers helper functions; those reading per-evaluation state or the clock are volatile

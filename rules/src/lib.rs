@@ -14,6 +14,7 @@ mod dsl;
 mod error;
 mod fast;
 mod helpers;
+pub mod hours;
 mod literals;
 mod outcome;
 mod sandbox;
