@@ -1,14 +1,15 @@
 //! Helper functions for conditions: text search, regex, priority matrix, business hours.
 
+use regex::Regex;
 use rhai::{Array, Dynamic, Engine, EvalAltResult, FuncRegistration, ImmutableString, INT};
 
 use crate::hours::WorkingHours;
-use crate::state::{self, runtime};
+use crate::eval_state::{self, runtime};
 
 type Res<T> = Result<T, Box<EvalAltResult>>;
 
-/// A haystack prepared once per `contains_*` call.
-pub(crate) enum Hay<'a> {
+/// Text prepared once per `contains_*` call for case-insensitive word search.
+pub(crate) enum SearchText<'a> {
     /// Already lower-cased (the ticket's own text, lowered once per ticket).
     Lower(&'a str),
     /// ASCII: compare case-insensitively in place, no allocation.
@@ -17,13 +18,13 @@ pub(crate) enum Hay<'a> {
     Unicode(String),
 }
 
-impl Hay<'_> {
+impl SearchText<'_> {
     /// A haystack for text that is not one of the ticket's lower-cased fields.
-    pub(crate) fn of(s: &str) -> Hay<'_> {
+    pub(crate) fn of(s: &str) -> SearchText<'_> {
         if s.is_ascii() {
-            Hay::Ascii(s)
+            SearchText::Ascii(s)
         } else {
-            Hay::Unicode(s.to_lowercase())
+            SearchText::Unicode(s.to_lowercase())
         }
     }
 
@@ -32,9 +33,9 @@ impl Hay<'_> {
             return false;
         }
         match self {
-            Hay::Lower(h) => with_lower(needle, |n| h.contains(n)),
-            Hay::Unicode(h) => with_lower(needle, |n| h.contains(n)),
-            Hay::Ascii(h) => {
+            SearchText::Lower(h) => with_lower(needle, |n| h.contains(n)),
+            SearchText::Unicode(h) => with_lower(needle, |n| h.contains(n)),
+            SearchText::Ascii(h) => {
                 if needle.is_ascii() {
                     ascii_icontains(h.as_bytes(), needle.as_bytes())
                 } else {
@@ -72,12 +73,12 @@ fn ascii_icontains(hay: &[u8], needle: &[u8]) -> bool {
     false
 }
 
-/// Runs `f` on the prepared haystack.
-fn with_hay(s: &ImmutableString, f: impl FnOnce(&Hay) -> Res<bool>) -> Res<bool> {
-    let ticket = state::with(|st| st.ticket.clone());
+/// Runs `f` on `s` prepared for search (the ticket's own lower-cased text when `s` is one of its fields).
+fn with_text(s: &ImmutableString, f: impl FnOnce(&SearchText) -> Res<bool>) -> Res<bool> {
+    let ticket = eval_state::with(|st| st.ticket.clone());
     let hay = match ticket.as_ref().and_then(|t| t.lower_of(s)) {
-        Some(lower) => Hay::Lower(lower),
-        None => Hay::of(s),
+        Some(lower) => SearchText::Lower(lower),
+        None => SearchText::of(s),
     };
     f(&hay)
 }
@@ -88,36 +89,52 @@ fn needle(d: &Dynamic) -> Res<rhai::ImmutableString> {
         .ok_or_else(|| runtime(format!("search words must be strings, found {}", d.type_name())))
 }
 
-fn contains_any(text: ImmutableString, words: Array) -> Res<bool> {
-    with_hay(&text, |hay| {
-        for w in &words {
-            if hay.contains(&needle(w)?) {
-                return Ok(true);
-            }
+/// `contains_any`: whether some word is found (an empty word never is). Words come as results
+/// so the Rhai function fails at the first non-string word it reaches, and not after a match.
+pub(crate) fn any_word_found<W, E>(words: impl IntoIterator<Item = Result<W, E>>, mut found: impl FnMut(&W) -> bool) -> Result<bool, E> {
+    for w in words {
+        if found(&w?) {
+            return Ok(true);
         }
-        Ok(false)
-    })
+    }
+    Ok(false)
+}
+
+/// `contains_all`: whether every non-empty word is found and there is at least one.
+pub(crate) fn all_words_found<W, E>(
+    words: impl IntoIterator<Item = Result<W, E>>,
+    is_empty: impl Fn(&W) -> bool,
+    mut found: impl FnMut(&W) -> bool,
+) -> Result<bool, E> {
+    let mut any = false;
+    for w in words {
+        let w = w?;
+        if is_empty(&w) {
+            continue;
+        }
+        if !found(&w) {
+            return Ok(false);
+        }
+        any = true;
+    }
+    Ok(any)
+}
+
+/// `matches`: whether the compiled pattern matches anywhere in `text`.
+pub(crate) fn regex_matches(re: &Regex, text: &str) -> bool {
+    re.is_match(text)
+}
+
+fn contains_any(text: ImmutableString, words: Array) -> Res<bool> {
+    with_text(&text, |t| any_word_found(words.iter().map(needle), |w| t.contains(w)))
 }
 
 fn contains_all(text: ImmutableString, words: Array) -> Res<bool> {
-    with_hay(&text, |hay| {
-        let mut any = false;
-        for w in &words {
-            let w = needle(w)?;
-            if w.is_empty() {
-                continue;
-            }
-            if !hay.contains(&w) {
-                return Ok(false);
-            }
-            any = true;
-        }
-        Ok(any)
-    })
+    with_text(&text, |t| all_words_found(words.iter().map(needle), |w| w.is_empty(), |w| t.contains(w)))
 }
 
 fn matches(text: &str, pattern: &str) -> Res<bool> {
-    state::with(|st| st.regex(pattern).map(|re| re.is_match(text))).map_err(runtime)
+    eval_state::with(|st| st.regex(pattern).map(|re| regex_matches(re, text))).map_err(runtime)
 }
 
 /// ServiceNow's default impact x urgency matrix (1 = high .. 3 = low).
@@ -145,7 +162,7 @@ fn priority_matrix_fn(impact: Dynamic, urgency: Dynamic) -> Res<ImmutableString>
 /// The clock of the running evaluation (see [`crate::RuleSet::evaluate_at`]); never the
 /// machine's clock directly, so tests and replays decide what "now" is.
 fn evaluation_now() -> jiff::Timestamp {
-    state::with(|st| st.ticket.as_ref().map(|t| t.0.now)).unwrap_or_else(jiff::Timestamp::now)
+    eval_state::with(|st| st.ticket.as_ref().map(|t| t.0.now)).unwrap_or_else(jiff::Timestamp::now)
 }
 
 fn timestamp(ts: &Dynamic) -> Res<jiff::Timestamp> {

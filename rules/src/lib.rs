@@ -12,13 +12,13 @@ mod bounds;
 mod builtins;
 mod dsl;
 mod error;
-mod fast;
+mod eval_state;
 mod helpers;
 pub mod hours;
 mod literals;
+mod native;
 mod outcome;
 mod sandbox;
-mod state;
 mod view;
 
 use std::path::Path;
@@ -99,17 +99,17 @@ pub struct RuleInfo {
 /// A compiled, immutable set of rules; cheap to clone and safe to share between threads.
 #[derive(Clone)]
 pub struct RuleSet {
-    inner: Arc<Inner>,
+    inner: Arc<RuleSetData>,
 }
 
-pub(crate) struct Inner {
+pub(crate) struct RuleSetData {
     /// Process-unique id that keys the per-thread engine cache.
     pub id: u64,
     pub version: String,
     pub options: RuleOptions,
     pub sources: Vec<(String, String)>,
     pub rules: Vec<RuleInfo>,
-    pub regexes: Arc<state::RegexMap>,
+    pub regexes: Arc<eval_state::RegexMap>,
 }
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
@@ -188,7 +188,7 @@ impl RuleSet {
         let engine = sandbox::build_engine(&options);
         let compiled = sandbox::compile(&engine, &sources)?;
         Ok(RuleSet {
-            inner: Arc::new(Inner {
+            inner: Arc::new(RuleSetData {
                 id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
                 version,
                 options,
@@ -230,14 +230,14 @@ impl RuleSet {
         let t = view::TicketObj::new(ticket, &live, now);
         let m = view::ModelObj::new(model, &live);
         let (run, outcome, pending) = sandbox::with_engine(&self.inner, |runner| {
-            state::begin(t.clone(), m.clone(), self.inner.regexes.clone(), runner.plan.clone());
+            eval_state::begin(t.clone(), m.clone(), self.inner.regexes.clone(), runner.plan.clone());
             bounds::begin(&self.inner.options);
             let run = runner.run(|scope| {
                 scope.push_constant("ticket", t);
                 scope.push_constant("model", m);
             });
             bounds::finish();
-            let (outcome, pending) = state::finish();
+            let (outcome, pending) = eval_state::finish();
             (run, outcome, pending)
         })?;
         drop(live);

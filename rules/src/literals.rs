@@ -10,7 +10,7 @@ use rhai::{Expr, FnCallExpr, Position};
 use crate::actions::{normalise_priority, STRATEGIES};
 use crate::error::RuleError;
 use crate::hours::{parse_days, parse_time, time_zone};
-use crate::state::{compile_regex, RegexMap};
+use crate::eval_state::{compile_regex, RegexMap};
 
 /// Why a literal is refused, and where.
 pub(crate) struct Bad {
