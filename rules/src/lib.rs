@@ -215,7 +215,7 @@ impl RuleSet {
     }
 
     /// Runs the rules for one ticket at the machine's current time; see [`RuleSet::evaluate_at`].
-    pub fn evaluate(&self, ticket: &TicketView, model: &ModelView) -> Result<RulesOutcome, RuleError> {
+    pub fn evaluate(&self, ticket: &TicketView<'_>, model: &ModelView) -> Result<RulesOutcome, RuleError> {
         self.evaluate_at(ticket, model, jiff::Timestamp::now())
     }
 
@@ -224,7 +224,7 @@ impl RuleSet {
     ///
     /// A failing rule is recorded in its trace and skipped, unless `strict` is set, in which
     /// case its error is returned. Errors in top-level code outside rules are always returned.
-    pub fn evaluate_at(&self, ticket: &TicketView, model: &ModelView, now: jiff::Timestamp) -> Result<RulesOutcome, RuleError> {
+    pub fn evaluate_at(&self, ticket: &TicketView<'_>, model: &ModelView, now: jiff::Timestamp) -> Result<RulesOutcome, RuleError> {
         // The views read `ticket` and `model` in place; they are readable only while `live` is.
         let live = view::LiveRun::start();
         let t = view::TicketObj::new(ticket, &live, now);

@@ -83,7 +83,7 @@ fn priority_matrix_in_rules_and_its_errors() {
     assert!(trace(&o, "range").error.as_deref().unwrap().contains("1..3"));
 }
 
-fn at(ts: &str) -> TicketView {
+fn at(ts: &str) -> TicketView<'static> {
     TicketView { created_at: Some(ts.parse().unwrap()), ..ticket("s", "b") }
 }
 

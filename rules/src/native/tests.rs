@@ -40,7 +40,8 @@ rule "stop" stop when contains_any(ticket.subject, ["STOP now"]) { set_group("x"
 rule "last" { set_strategy("manual"); add_tag("last"); }
 "#;
 
-fn tickets() -> Vec<TicketView> {
+/// Test tickets; their ids and fields are leaked so the views can borrow them for the test.
+fn tickets() -> Vec<TicketView<'static>> {
     let texts = [
         ("Password RESET please", "My card was DECLINED, refund?", "a@example.org", "chat"),
         ("Urgent: école", "Ich wohne in der STRASSE, straße, Straße", "Straße@example.com", "email"),
@@ -67,13 +68,13 @@ fn tickets() -> Vec<TicketView> {
         }
         let created = ["2026-11-18T10:15:00Z", "2026-11-21T10:15:00Z", "2026-11-18T19:30:00Z", "2026-11-18T14:00:00Z"];
         out.push(TicketView {
-            id: format!("T-{i}"),
+            id: Box::leak(format!("T-{i}").into_boxed_str()),
             subject: (*subject).into(),
             body: (*body).into(),
             requester: (*requester).into(),
             channel: (*channel).into(),
             created_at: created[i % created.len()].parse().ok(),
-            fields,
+            fields: Box::leak(Box::new(fields)),
             ..TicketView::default()
         });
     }
