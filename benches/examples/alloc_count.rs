@@ -57,7 +57,7 @@ fn main() {
         .unwrap_or_else(|e| panic!("bench rules: {e}"));
     let views: Vec<TicketView> = tickets
         .iter()
-        .map(|t| TicketView { id: t.id.clone(), subject: t.subject.clone(), body: t.body.clone(), ..Default::default() })
+        .map(|t| TicketView { id: &t.id, subject: &t.subject, body: &t.body, ..Default::default() })
         .collect();
     let no_model = ModelView::default();
     per_call("rules evaluate (30 rules)", &views, |v| drop(rules.evaluate(v, &no_model)));

@@ -39,14 +39,14 @@ pub fn fixture_engine(model: Option<Arc<Model>>) -> Engine {
 
 /// The 30-rule bench set with one realistic billing ticket and a loaded model view: the inputs of
 /// the `rules` bench and of the `bench30_count` example (instruction counting).
-pub fn bench30_inputs() -> (RuleSet, TicketView, ModelView) {
+pub fn bench30_inputs() -> (RuleSet, TicketView<'static>, ModelView) {
     let path = workspace_root().join("fixtures/rules/bench30.rhai");
     let rules = RuleSet::load(&path, RuleOptions::default()).unwrap_or_else(|e| panic!("{e}"));
     let mut fields = serde_json::Map::new();
     fields.insert("language".into(), "de".into());
     fields.insert("plan".into(), "enterprise".into());
     let ticket = TicketView {
-        id: "T-10442".into(),
+        id: "T-10442",
         subject: "Charged twice for my last order".into(),
         body: "Hello, I was charged twice for order ORD-123456 on my credit card yesterday. \
                Please refund the duplicate payment. My account is under this email address. Thanks, Jana"
@@ -56,8 +56,9 @@ pub fn bench30_inputs() -> (RuleSet, TicketView, ModelView) {
         created_at: "2026-11-18T10:15:00Z".parse().ok(),
         impact: Some(3),
         urgency: Some(2),
-        tags: vec!["web-form".into()],
-        fields,
+        // Leaked once per process: the view borrows them for as long as the bench runs.
+        tags: Box::leak(vec!["web-form".to_owned()].into_boxed_slice()),
+        fields: Box::leak(Box::new(fields)),
     };
     let model = ModelView {
         loaded: true,

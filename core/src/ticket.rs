@@ -95,18 +95,18 @@ impl Ticket {
     }
 
     /// The read-only view the rule engine sees.
-    pub(crate) fn rule_view(&self) -> triagekit_rules::TicketView {
+    pub(crate) fn rule_view(&self) -> triagekit_rules::TicketView<'_> {
         triagekit_rules::TicketView {
-            id: self.id.clone(),
-            subject: capped(&self.subject).to_string(),
-            body: capped(&self.body).to_string(),
-            requester: self.requester.clone(),
-            channel: self.channel.clone(),
+            id: &self.id,
+            subject: capped(&self.subject),
+            body: capped(&self.body),
+            requester: &self.requester,
+            channel: &self.channel,
             created_at: self.created_at,
             impact: self.impact,
             urgency: self.urgency,
-            tags: self.tags.clone(),
-            fields: self.fields.clone(),
+            tags: &self.tags,
+            fields: &self.fields,
         }
     }
 }

@@ -188,6 +188,52 @@ fn working_hours_follow_each_agents_time_zone() {
     assert_eq!(assign(&r, &req).agent, None);
 }
 
+/// A night shift belongs to the day it starts on (as `within_hours` in rules reads it), with
+/// wall-clock bounds across New York's and Berlin's 2026 daylight-saving changes.
+#[test]
+fn night_shifts_belong_to_their_start_day_across_dst() {
+    let r = roster(json!({
+        "agents": [
+            {"id": "ny", "groups": ["ny"], "capacity": 5,
+             "hours": {"tz": "America/New_York", "days": "Sat", "start": "22:00", "end": "06:00"}},
+            {"id": "berlin", "groups": ["berlin"], "capacity": 5,
+             "hours": {"tz": "Europe/Berlin", "days": "sat", "start": "22:00", "end": "06:00"}},
+            {"id": "mon", "groups": ["mon"], "capacity": 5,
+             "hours": {"tz": "UTC", "days": "Monday", "start": "22:00", "end": "06:00"}}
+        ]
+    }));
+    let cases = [
+        ("ny", "2026-03-08T03:00:00Z", true),      // Saturday 22:00 EST
+        ("ny", "2026-03-08T09:59:00Z", true),      // Sunday 05:59 EDT (after the spring change)
+        ("ny", "2026-03-08T10:00:00Z", false),     // Sunday 06:00 EDT
+        ("ny", "2026-11-01T06:30:00Z", true),      // the second 01:30 (EST) of the fall change
+        ("ny", "2026-11-01T10:59:00Z", true),      // Sunday 05:59 EST
+        ("ny", "2026-11-01T11:00:00Z", false),     // Sunday 06:00 EST
+        ("berlin", "2026-03-29T03:59:00Z", true),  // Sunday 05:59 CEST
+        ("berlin", "2026-03-29T04:00:00Z", false), // Sunday 06:00 CEST
+        ("berlin", "2026-10-25T04:59:00Z", true),  // Sunday 05:59 CET
+        ("berlin", "2026-10-25T05:00:00Z", false), // Sunday 06:00 CET
+        ("mon", "2026-11-24T03:00:00Z", true),     // Tuesday 03:00: Monday's shift
+        ("mon", "2026-11-23T03:00:00Z", false),    // Monday 03:00: Sunday's shift, none
+    ];
+    for (group, at, on) in cases {
+        let mut req = request(group);
+        req.commit = false;
+        req.at = at.parse().unwrap();
+        assert_eq!(assign(&r, &req).agent.is_some(), on, "{group} at {at}");
+    }
+}
+
+#[test]
+fn roster_day_names_are_full_names_or_three_letters() {
+    for days in ["monkey", "Tues", "Mo"] {
+        let spec = json!({"agents": [{"id": "a", "capacity": 1,
+            "hours": {"tz": "UTC", "days": days, "start": "09:00", "end": "17:00"}}]});
+        let err = Roster::from_value(spec).unwrap_err().to_string();
+        assert!(err.contains("unknown weekday"), "{days}: {err}");
+    }
+}
+
 #[test]
 fn dry_run_leaves_loads_alone_and_commit_counts() {
     let r = three_agents("round-robin");

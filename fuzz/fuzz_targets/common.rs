@@ -23,13 +23,14 @@ pub fn small_model() -> Model {
     Model::fit(&data.texts, &data.heads, &config).expect("train fixture model")
 }
 
-pub fn ticket_view() -> TicketView {
+/// The fuzz ticket; built once per process and leaked, so its view is `'static`.
+pub fn ticket_view() -> TicketView<'static> {
     let mut fields = serde_json::Map::new();
     fields.insert("site".into(), serde_json::json!("berlin"));
     fields.insert("count".into(), serde_json::json!(3));
     fields.insert("nested".into(), serde_json::json!({"a": [1, 2.5, null, "x"]}));
     TicketView {
-        id: "T-1".into(),
+        id: "T-1",
         subject: "VPN is down for the Berlin office".into(),
         body: "Hello, since this morning nobody can connect. Phishing? suspicious link in mail. Grüße".into(),
         requester: "ceo@board.example.com".into(),
@@ -37,8 +38,8 @@ pub fn ticket_view() -> TicketView {
         created_at: "2026-01-05T09:30:00Z".parse().ok(),
         impact: Some(1),
         urgency: Some(2),
-        tags: vec!["vip".into(), "Berlin".into()],
-        fields,
+        tags: Box::leak(vec!["vip".to_owned(), "Berlin".to_owned()].into_boxed_slice()),
+        fields: Box::leak(Box::new(fields)),
     }
 }
 

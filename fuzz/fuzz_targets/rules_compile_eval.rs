@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 use libfuzzer_sys::fuzz_target;
 use triagekit_rules::{ModelView, RuleOptions, RuleSet, TicketView};
 
-static VIEWS: OnceLock<(TicketView, ModelView, ModelView)> = OnceLock::new();
+static VIEWS: OnceLock<(TicketView<'static>, ModelView, ModelView)> = OnceLock::new();
 
 fuzz_target!(|data: &[u8]| {
     let Ok(source) = std::str::from_utf8(data) else { return };

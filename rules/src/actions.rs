@@ -3,8 +3,9 @@
 use compact_str::CompactString;
 use rhai::{Array, Dynamic, Engine, EvalAltResult, FuncRegistration, ImmutableString, Position};
 
+use crate::native::ir::ActionKind;
 use crate::outcome::RulesOutcome;
-use crate::state::{self, runtime, EvalState};
+use crate::eval_state::{self, runtime, EvalState};
 
 type Res = Result<(), Box<EvalAltResult>>;
 
@@ -32,7 +33,7 @@ fn non_empty<'a>(what: &str, v: &'a str) -> Result<&'a str, Box<EvalAltResult>> 
 }
 
 /// An action applied to the evaluation state with one string argument.
-pub(crate) type ActFn = fn(&mut EvalState, &str) -> Res;
+type ActFn = fn(&mut EvalState, &str) -> Res;
 
 fn set(s: &mut EvalState, field: &'static str, value: &str, slot: fn(&mut RulesOutcome) -> &mut Option<CompactString>) -> Res {
     let value = non_empty(field, value)?;
@@ -50,7 +51,7 @@ fn push_unique(s: &mut EvalState, field: &'static str, value: &str, list: fn(&mu
 }
 
 fn push_all(values: &Array, field: &'static str, each: ActFn) -> Res {
-    state::with(|s| {
+    eval_state::with(|s| {
         for v in values {
             let v = v
                 .read_lock::<ImmutableString>()
@@ -122,46 +123,65 @@ fn prefer_skill(s: &mut EvalState, v: &str) -> Res {
     push_unique(s, "preferred_skill", v, |o| &mut o.preferred_skills)
 }
 
-/// Whether an action's argument is valid (so running it natively cannot fail).
-pub(crate) type CheckFn = fn(&str) -> bool;
-
-fn non_empty_ok(v: &str) -> bool {
-    !v.trim().is_empty()
+/// Whether `v` is a valid argument of `kind`, so taking the action natively cannot fail.
+pub(crate) fn accepts(kind: ActionKind, v: &str) -> bool {
+    match kind {
+        ActionKind::SetPriority => normalise_priority(v).is_ok(),
+        ActionKind::SetStrategy => check_strategy(v).is_ok(),
+        ActionKind::NeedsReview => true,
+        _ => !v.trim().is_empty(),
+    }
 }
 
-/// The native action `name` with one string argument and its argument check.
-pub(crate) fn native(name: &str) -> Option<(ActFn, CheckFn)> {
+/// The action `name` takes with one string argument, for native bodies.
+pub(crate) fn native(name: &str) -> Option<ActionKind> {
     Some(match name {
-        "set_category" => (set_category, non_empty_ok),
-        "set_group" => (set_group, non_empty_ok),
-        "set_agent" => (set_agent, non_empty_ok),
-        "set_priority" => (set_priority, |v| normalise_priority(v).is_ok()),
-        "set_strategy" => (set_strategy, |v| STRATEGIES.contains(&v.trim())),
-        "add_tag" => (add_tag, non_empty_ok),
-        "require_skill" => (require_skill, non_empty_ok),
-        "prefer_skill" => (prefer_skill, non_empty_ok),
-        "needs_review" => (review, |_| true),
+        "set_category" => ActionKind::SetCategory,
+        "set_group" => ActionKind::SetGroup,
+        "set_agent" => ActionKind::SetAgent,
+        "set_priority" => ActionKind::SetPriority,
+        "set_strategy" => ActionKind::SetStrategy,
+        "add_tag" => ActionKind::AddTag,
+        "require_skill" => ActionKind::RequireSkill,
+        "prefer_skill" => ActionKind::PreferSkill,
+        "needs_review" => ActionKind::NeedsReview,
         _ => return None,
     })
 }
 
+/// Takes action `kind` with argument `v`: the same function the Rhai-registered action calls.
+pub(crate) fn apply(kind: ActionKind, s: &mut EvalState, v: &str) -> Res {
+    let f: ActFn = match kind {
+        ActionKind::SetCategory => set_category,
+        ActionKind::SetGroup => set_group,
+        ActionKind::SetAgent => set_agent,
+        ActionKind::SetPriority => set_priority,
+        ActionKind::SetStrategy => set_strategy,
+        ActionKind::AddTag => add_tag,
+        ActionKind::RequireSkill => require_skill,
+        ActionKind::PreferSkill => prefer_skill,
+        ActionKind::NeedsReview => review,
+    };
+    f(s, v)
+}
+
 /// Registers all actions.
 pub(crate) fn register(engine: &mut Engine) {
-    action!(engine, "set_category", |v: &str| state::with(|s| set_category(s, v)));
-    action!(engine, "set_group", |v: &str| state::with(|s| set_group(s, v)));
-    action!(engine, "set_agent", |v: &str| state::with(|s| set_agent(s, v)));
-    action!(engine, "set_priority", |v: &str| state::with(|s| set_priority(s, v)));
-    action!(engine, "set_strategy", |v: &str| state::with(|s| set_strategy(s, v)));
-    action!(engine, "add_tag", |v: &str| state::with(|s| add_tag(s, v)));
+    action!(engine, "set_category", |v: &str| eval_state::with(|s| set_category(s, v)));
+    action!(engine, "set_group", |v: &str| eval_state::with(|s| set_group(s, v)));
+    action!(engine, "set_agent", |v: &str| eval_state::with(|s| set_agent(s, v)));
+    action!(engine, "set_priority", |v: &str| eval_state::with(|s| set_priority(s, v)));
+    action!(engine, "set_strategy", |v: &str| eval_state::with(|s| set_strategy(s, v)));
+    action!(engine, "add_tag", |v: &str| eval_state::with(|s| add_tag(s, v)));
     action!(engine, "add_tags", |v: Array| push_all(&v, "tag", add_tag));
-    action!(engine, "require_skill", |v: &str| state::with(|s| require_skill(s, v)));
+    action!(engine, "require_skill", |v: &str| eval_state::with(|s| require_skill(s, v)));
     action!(engine, "require_skills", |v: Array| push_all(&v, "required_skill", require_skill));
-    action!(engine, "prefer_skill", |v: &str| state::with(|s| prefer_skill(s, v)));
+    action!(engine, "prefer_skill", |v: &str| eval_state::with(|s| prefer_skill(s, v)));
     action!(engine, "prefer_skills", |v: Array| push_all(&v, "preferred_skill", prefer_skill));
-    action!(engine, "needs_review", |reason: &str| state::with(|s| review(s, reason)));
-    action!(engine, "needs_review", || state::with(|s| review(s, "")));
+    action!(engine, "needs_review", |reason: &str| eval_state::with(|s| review(s, reason)));
+    action!(engine, "needs_review", || eval_state::with(|s| review(s, "")));
     action!(engine, "stop", || -> Res {
-        state::with(|s| s.act("stop", "", |_| {}))?;
+        eval_state::with(|s| s.act("stop", "", |_| {}))?;
         Err(Box::new(EvalAltResult::ErrorTerminated(Dynamic::from(StopSignal), Position::NONE)))
     });
 }

@@ -10,9 +10,10 @@ use rhai::{
 use crate::actions::StopSignal;
 use crate::error::RuleError;
 use crate::outcome::RuleTrace;
-use crate::fast::{self, Cond, Plan};
+use crate::native::eval::{body_ok, run_body as run_native_body, WordScan};
+use crate::native::ir::{Cond, NativePlan};
 use crate::literals;
-use crate::state::{self, EvalState, RegexMap};
+use crate::eval_state::{self, EvalState, RegexMap};
 use crate::bounds::{self, MemoryFull, TimeUp};
 use crate::{RuleInfo, RuleOptions};
 
@@ -74,7 +75,7 @@ enum Step {
     /// The condition was true natively; the body runs in Rhai.
     RunBody,
     /// No native condition: everything runs in Rhai.
-    Slow,
+    Interpreted,
 }
 
 fn run_rule(ctx: &mut EvalContext, inputs: &[Expression], st: &Dynamic, opts: &RuleOptions) -> Result<Dynamic, Box<EvalAltResult>> {
@@ -84,7 +85,7 @@ fn run_rule(ctx: &mut EvalContext, inputs: &[Expression], st: &Dynamic, opts: &R
     // Each rule gets its own operation budget.
     ctx.global_runtime_state_mut().num_operations = 0;
 
-    let (step, done) = state::with(|s| {
+    let (step, done) = eval_state::with(|s| {
         let idx = s.outcome.trace.len();
         s.outcome.trace.push(RuleTrace::new(name));
         s.in_rule = true;
@@ -108,7 +109,7 @@ fn run_rule(ctx: &mut EvalContext, inputs: &[Expression], st: &Dynamic, opts: &R
     };
     let end = end_of(run, name, opts);
     ctx.global_runtime_state_mut().num_operations = 0;
-    state::with(|s| end_rule(s, end, name, stop_flag, strict))
+    eval_state::with(|s| end_rule(s, end, name, stop_flag, strict))
 }
 
 /// How a rule whose body ran with result `run` ended.
@@ -122,27 +123,27 @@ fn end_of(run: Result<(), Box<EvalAltResult>>, name: &str, opts: &RuleOptions) -
 
 /// Runs what the native plan of rule `idx` can run; see [`Step`].
 fn fast_step(s: &mut EvalState, idx: usize, name: &str, opts: &RuleOptions) -> Step {
-    let Some(plan) = s.plan.take() else { return Step::Slow };
+    let Some(plan) = s.plan.take() else { return Step::Interpreted };
     let step = match plan.rules.get(idx).filter(|r| r.name == name) {
-        None => Step::Slow,
+        None => Step::Interpreted,
         Some(r) => {
             let hit = match (&r.cond, &s.ticket, &s.model) {
                 (Cond::Always, ..) => Some(true),
-                (Cond::Fast(t), Some(ticket), Some(model)) => {
-                    let mut scan = fast::Scan { needles: &plan.needles, cache: &mut s.scans };
+                (Cond::Native(t), Some(ticket), Some(model)) => {
+                    let mut scan = WordScan { needles: &plan.needles, cache: &mut s.scans };
                     Some(t.eval(&ticket.0, &model.0, &mut scan))
                 }
                 _ => None,
             };
             match hit {
-                None => Step::Slow,
+                None => Step::Interpreted,
                 Some(false) => Step::Finished(End::Done),
                 Some(true) => {
                     if let Some(t) = s.outcome.trace.last_mut() {
                         t.matched = true;
                     }
                     match &r.body {
-                        Some(body) if fast::body_ok(s, body) => Step::Finished(end_of(fast::run_body(s, body), name, opts)),
+                        Some(body) if body_ok(s, body) => Step::Finished(end_of(run_native_body(s, body), name, opts)),
                         _ => Step::RunBody,
                     }
                 }
@@ -157,7 +158,7 @@ fn fast_step(s: &mut EvalState, idx: usize, name: &str, opts: &RuleOptions) -> S
 /// starts (at least the true count: being over only sends the rule to Rhai).
 const RULE_ENTRY_OPS: u64 = 4;
 
-/// Runs rule `idx` natively for the native driver (see [`fast::Drive`]), `ops` operations
+/// Runs rule `idx` natively for the native driver (see [`crate::native::ir::TopLevelStep`]), `ops` operations
 /// into the top-level budget. `None`, before any effect, when it has to run in Rhai after all
 /// (e.g. a model string invalid for its action, Rhai would stop at the rule statement
 /// itself for lack of budget, or the time budget is spent: Rhai then ends it with the typed error).
@@ -172,7 +173,7 @@ pub(crate) fn native_rule(s: &mut EvalState, idx: usize, ops: u64) -> Option<Res
     done
 }
 
-fn run_native(s: &mut EvalState, plan: &Plan, idx: usize) -> Option<Result<(), Box<EvalAltResult>>> {
+fn run_native(s: &mut EvalState, plan: &NativePlan, idx: usize) -> Option<Result<(), Box<EvalAltResult>>> {
     let r = plan.rules.get(idx)?;
     let body = r.body.as_ref()?;
     if s.outcome.trace.len() != idx {
@@ -180,13 +181,13 @@ fn run_native(s: &mut EvalState, plan: &Plan, idx: usize) -> Option<Result<(), B
     }
     let hit = match (&r.cond, &s.ticket, &s.model) {
         (Cond::Always, ..) => true,
-        (Cond::Fast(t), Some(ticket), Some(model)) => {
-            let mut scan = fast::Scan { needles: &plan.needles, cache: &mut s.scans };
+        (Cond::Native(t), Some(ticket), Some(model)) => {
+            let mut scan = WordScan { needles: &plan.needles, cache: &mut s.scans };
             t.eval(&ticket.0, &model.0, &mut scan)
         }
         _ => return None,
     };
-    if hit && !fast::body_ok(s, body) {
+    if hit && !body_ok(s, body) {
         return None;
     }
     let mut trace = RuleTrace::new(&r.name);
@@ -194,7 +195,7 @@ fn run_native(s: &mut EvalState, plan: &Plan, idx: usize) -> Option<Result<(), B
     s.outcome.trace.push(trace);
     let end = if hit {
         s.in_rule = true;
-        end_of(fast::run_body(s, body), &r.name, &plan.options)
+        end_of(run_native_body(s, body), &r.name, &plan.options)
     } else {
         End::Done
     };
@@ -236,7 +237,7 @@ fn run_body(ctx: &mut EvalContext, inputs: &[Expression]) -> Result<(), Box<Eval
     let (cond, block) = match inputs {
         [_, cond, block] => (Some(cond), block),
         [_, block] => (None, block),
-        _ => return Err(state::runtime("malformed rule")),
+        _ => return Err(eval_state::runtime("malformed rule")),
     };
     if let Some(cond) = cond {
         let v = ctx.eval_expression_tree(cond)?;
@@ -252,7 +253,7 @@ fn run_body(ctx: &mut EvalContext, inputs: &[Expression]) -> Result<(), Box<Eval
             return Ok(());
         }
     }
-    state::with(|s| {
+    eval_state::with(|s| {
         if let Some(t) = s.outcome.trace.last_mut() {
             t.matched = true;
         }

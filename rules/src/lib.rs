@@ -6,18 +6,20 @@
 
 // Library code returns typed errors instead of panicking on input; tests may unwrap.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+#![warn(missing_docs)]
 
 mod actions;
 mod bounds;
 mod builtins;
 mod dsl;
 mod error;
-mod fast;
+mod eval_state;
 mod helpers;
+pub mod hours;
 mod literals;
+mod native;
 mod outcome;
 mod sandbox;
-mod state;
 mod view;
 
 use std::path::Path;
@@ -98,17 +100,17 @@ pub struct RuleInfo {
 /// A compiled, immutable set of rules; cheap to clone and safe to share between threads.
 #[derive(Clone)]
 pub struct RuleSet {
-    inner: Arc<Inner>,
+    inner: Arc<RuleSetData>,
 }
 
-pub(crate) struct Inner {
+pub(crate) struct RuleSetData {
     /// Process-unique id that keys the per-thread engine cache.
     pub id: u64,
     pub version: String,
     pub options: RuleOptions,
     pub sources: Vec<(String, String)>,
     pub rules: Vec<RuleInfo>,
-    pub regexes: Arc<state::RegexMap>,
+    pub regexes: Arc<eval_state::RegexMap>,
 }
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
@@ -187,7 +189,7 @@ impl RuleSet {
         let engine = sandbox::build_engine(&options);
         let compiled = sandbox::compile(&engine, &sources)?;
         Ok(RuleSet {
-            inner: Arc::new(Inner {
+            inner: Arc::new(RuleSetData {
                 id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
                 version,
                 options,
@@ -214,7 +216,7 @@ impl RuleSet {
     }
 
     /// Runs the rules for one ticket at the machine's current time; see [`RuleSet::evaluate_at`].
-    pub fn evaluate(&self, ticket: &TicketView, model: &ModelView) -> Result<RulesOutcome, RuleError> {
+    pub fn evaluate(&self, ticket: &TicketView<'_>, model: &ModelView) -> Result<RulesOutcome, RuleError> {
         self.evaluate_at(ticket, model, jiff::Timestamp::now())
     }
 
@@ -223,20 +225,20 @@ impl RuleSet {
     ///
     /// A failing rule is recorded in its trace and skipped, unless `strict` is set, in which
     /// case its error is returned. Errors in top-level code outside rules are always returned.
-    pub fn evaluate_at(&self, ticket: &TicketView, model: &ModelView, now: jiff::Timestamp) -> Result<RulesOutcome, RuleError> {
+    pub fn evaluate_at(&self, ticket: &TicketView<'_>, model: &ModelView, now: jiff::Timestamp) -> Result<RulesOutcome, RuleError> {
         // The views read `ticket` and `model` in place; they are readable only while `live` is.
         let live = view::LiveRun::start();
         let t = view::TicketObj::new(ticket, &live, now);
         let m = view::ModelObj::new(model, &live);
         let (run, outcome, pending) = sandbox::with_engine(&self.inner, |runner| {
-            state::begin(t.clone(), m.clone(), self.inner.regexes.clone(), runner.plan.clone());
+            eval_state::begin(t.clone(), m.clone(), self.inner.regexes.clone(), runner.plan.clone());
             bounds::begin(&self.inner.options);
             let run = runner.run(|scope| {
                 scope.push_constant("ticket", t);
                 scope.push_constant("model", m);
             });
             bounds::finish();
-            let (outcome, pending) = state::finish();
+            let (outcome, pending) = eval_state::finish();
             (run, outcome, pending)
         })?;
         drop(live);

@@ -9,8 +9,8 @@ use rhai::{Expr, FnCallExpr, Position};
 
 use crate::actions::{normalise_priority, STRATEGIES};
 use crate::error::RuleError;
-use crate::helpers::{day_set, hhmm, zone};
-use crate::state::{compile_regex, RegexMap};
+use crate::hours::{parse_days, parse_time, time_zone};
+use crate::eval_state::{compile_regex, RegexMap};
 
 /// Why a literal is refused, and where.
 pub(crate) struct Bad {
@@ -56,12 +56,12 @@ pub(crate) fn check_call(f: &FnCallExpr, method: bool, user_fns: &HashSet<String
             level("urgency", arg(1))
         }
         ("within_hours", 4 | 5) => {
-            string(arg(1), |tz| zone(tz).map(drop).map_err(|e| format!("within_hours: {e}")))?;
+            string(arg(1), |tz| time_zone(tz).map(drop).map_err(|e| format!("within_hours: {e}")))?;
             if n == 5 {
-                string(arg(2), |d| day_set(d).map(drop).map_err(|e| format!("within_hours: {e}")))?;
+                string(arg(2), |d| parse_days(d).map(drop).map_err(|e| format!("within_hours: {e}")))?;
             }
-            string(arg(n - 2), |t| hhmm(t).map(drop).map_err(|e| format!("within_hours: start: {e}")))?;
-            string(arg(n - 1), |t| hhmm(t).map(drop).map_err(|e| format!("within_hours: end: {e}")))
+            string(arg(n - 2), |t| parse_time(t).map(drop).map_err(|e| format!("within_hours: start: {e}")))?;
+            string(arg(n - 1), |t| parse_time(t).map(drop).map_err(|e| format!("within_hours: end: {e}")))
         }
         _ => Ok(()),
     }

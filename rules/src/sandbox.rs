@@ -9,9 +9,10 @@ use rhai::module_resolvers::DummyModuleResolver;
 use rhai::{Caches, Engine, EvalAltResult, ImmutableString, OptimizationLevel, Scope, AST};
 
 use crate::error::RuleError;
-use crate::fast::{Drive, Plan};
-use crate::state::{self, RegexMap};
-use crate::{actions, bounds, builtins, dsl, fast, helpers, view, Inner, RuleInfo, RuleOptions};
+use crate::native::ir::{Cond, NativePlan, TopLevelStep};
+use crate::native::lower;
+use crate::eval_state::{self, RegexMap};
+use crate::{actions, bounds, builtins, dsl, helpers, view, RuleSetData, RuleInfo, RuleOptions};
 
 /// Rule sets cached per thread; hot reload swaps rule sets, so old ones must age out.
 const MAX_CACHED_RULESETS: usize = 4;
@@ -41,7 +42,7 @@ pub(crate) fn build_engine(opts: &RuleOptions) -> Engine {
 }
 
 fn capture(line: &str) {
-    state::with(|s| s.capture_output(line));
+    eval_state::with(|s| s.capture_output(line));
 }
 
 /// What compiling a rule set produces.
@@ -82,14 +83,14 @@ pub(crate) struct Runner {
     caches: Caches,
     source: Option<ImmutableString>,
     /// Native fast paths for rules (built from this thread's AST).
-    pub plan: Arc<Plan>,
+    pub plan: Arc<NativePlan>,
 }
 
 impl Runner {
-    fn new(inner: &Inner) -> Result<Runner, RuleError> {
+    fn new(inner: &RuleSetData) -> Result<Runner, RuleError> {
         let engine = build_engine(&inner.options);
         let ast = compile(&engine, &inner.sources)?.ast;
-        let plan = Arc::new(fast::build(&ast, &inner.rules, &inner.options, &inner.regexes));
+        let plan = Arc::new(lower::build(&ast, &inner.rules, &inner.options, &inner.regexes));
         let source = ast.source().map(ImmutableString::from);
         Ok(Runner { engine, ast, scope: Scope::new(), caches: Caches::new(), source, plan })
     }
@@ -109,7 +110,7 @@ impl Runner {
                 let mut r = Ok(());
                 for step in steps {
                     let stmt = match *step {
-                        Drive::Native(i) => match state::with(|s| dsl::native_rule(s, i, global.num_operations)) {
+                        TopLevelStep::Native(i) => match eval_state::with(|s| dsl::native_rule(s, i, global.num_operations)) {
                             Some(done) => {
                                 r = done;
                                 if r.is_err() {
@@ -121,7 +122,7 @@ impl Runner {
                             }
                             None => self.plan.rules[i].stmt,
                         },
-                        Drive::Rhai(i) => i,
+                        TopLevelStep::Interpreted(i) => i,
                     };
                     #[allow(deprecated)]
                     let one = self.engine.eval_statements_raw(&mut global, &mut self.caches, &mut self.scope, &stmts[stmt..=stmt]);
@@ -148,7 +149,7 @@ impl Runner {
 
 struct Cached {
     id: u64,
-    owner: Weak<Inner>,
+    owner: Weak<RuleSetData>,
     runner: Runner,
     last_used: u64,
 }
@@ -161,7 +162,7 @@ thread_local! {
 ///
 /// Each thread compiles its own AST from source instead of cloning a shared one: shared
 /// `Arc`ed constants would make every thread bump the same reference counts.
-pub(crate) fn with_engine<R>(inner: &Arc<Inner>, f: impl FnOnce(&mut Runner) -> R) -> Result<R, RuleError> {
+pub(crate) fn with_engine<R>(inner: &Arc<RuleSetData>, f: impl FnOnce(&mut Runner) -> R) -> Result<R, RuleError> {
     let mut f = Some(f);
     let cached = ENGINES.try_with(|cell| {
         let Ok(mut guard) = cell.try_borrow_mut() else { return None };
@@ -205,4 +206,16 @@ pub(crate) fn with_engine<R>(inner: &Arc<Inner>, f: impl FnOnce(&mut Runner) -> 
 /// Number of rule sets cached on the calling thread (for tests of eviction).
 pub fn cached_rulesets_on_this_thread() -> usize {
     ENGINES.try_with(|c| c.try_borrow().map_or(0, |g| g.1.len())).unwrap_or(0)
+}
+
+impl crate::RuleSet {
+    /// How many rules run fully natively (condition and body) on this thread, so tests can
+    /// check that they exercise the native path.
+    #[doc(hidden)]
+    pub fn native_rules(&self) -> usize {
+        let count = |r: &mut Runner| {
+            r.plan.rules.iter().filter(|p| !matches!(p.cond, Cond::Interpreted) && p.body.is_some()).count()
+        };
+        with_engine(&self.inner, count).unwrap_or(0)
+    }
 }

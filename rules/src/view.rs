@@ -7,19 +7,20 @@ use std::sync::{Arc, OnceLock};
 use compact_str::CompactString;
 use rhai::{Array, Dynamic, Engine, ImmutableString, Map, INT};
 
-/// The ticket as rules see it; core fills it from its own ticket type.
-#[derive(Clone, Debug, Default)]
-pub struct TicketView {
+/// The ticket as rules see it: borrowed from the caller's own ticket type, so a triage copies
+/// nothing up front (rules convert a field into a Rhai value only when they read it).
+#[derive(Clone, Copy, Debug)]
+pub struct TicketView<'a> {
     /// Ticket id.
-    pub id: String,
+    pub id: &'a str,
     /// Subject line.
-    pub subject: String,
+    pub subject: &'a str,
     /// Body text.
-    pub body: String,
+    pub body: &'a str,
     /// Requester (usually an e-mail address).
-    pub requester: String,
+    pub requester: &'a str,
     /// Channel the ticket came in on (email, chat, phone, web, ...).
-    pub channel: String,
+    pub channel: &'a str,
     /// Creation time, if known.
     pub created_at: Option<jiff::Timestamp>,
     /// Impact 1 (high) ..= 3 (low), if known.
@@ -27,9 +28,27 @@ pub struct TicketView {
     /// Urgency 1 (high) ..= 3 (low), if known.
     pub urgency: Option<i64>,
     /// Tags already on the ticket.
-    pub tags: Vec<String>,
+    pub tags: &'a [String],
     /// Custom fields, as JSON.
-    pub fields: serde_json::Map<String, serde_json::Value>,
+    pub fields: &'a serde_json::Map<String, serde_json::Value>,
+}
+
+impl Default for TicketView<'_> {
+    fn default() -> Self {
+        static NO_FIELDS: OnceLock<serde_json::Map<String, serde_json::Value>> = OnceLock::new();
+        TicketView {
+            id: "",
+            subject: "",
+            body: "",
+            requester: "",
+            channel: "",
+            created_at: None,
+            impact: None,
+            urgency: None,
+            tags: &[],
+            fields: NO_FIELDS.get_or_init(serde_json::Map::new),
+        }
+    }
 }
 
 /// The model's predictions as rules see them.
@@ -95,6 +114,13 @@ impl LiveRun {
     pub(crate) fn scoped<T>(&self, r: &T) -> Scoped<T> {
         Scoped { ptr: r, epoch: self.epoch }
     }
+
+    /// A ticket view readable while this run is live. Its borrow outlives the run (the run
+    /// is made and dropped inside the `evaluate` call that borrows the view), so the pointer
+    /// may name it with a `'static` lifetime: [`TicketData::view`] shortens it again on read.
+    pub(crate) fn scoped_ticket(&self, t: &TicketView<'_>) -> Scoped<TicketView<'static>> {
+        Scoped { ptr: (t as *const TicketView<'_>).cast::<TicketView<'static>>(), epoch: self.epoch }
+    }
 }
 
 impl Drop for LiveRun {
@@ -124,7 +150,7 @@ pub(crate) struct TicketObj(pub(crate) Arc<TicketData>);
 /// The ticket of the running evaluation: fields are read from the caller's `TicketView` and
 /// turned into Rhai values only when a rule asks for them (once per ticket).
 pub(crate) struct TicketData {
-    view: Scoped<TicketView>,
+    view: Scoped<TicketView<'static>>,
     pub created_at: Option<jiff::Timestamp>,
     /// The moment this evaluation runs at (the caller's clock), for tickets without `created_at`.
     pub now: jiff::Timestamp,
@@ -147,9 +173,9 @@ fn istr(cell: &OnceLock<ImmutableString>, f: impl FnOnce() -> ImmutableString) -
 }
 
 impl TicketObj {
-    pub(crate) fn new(t: &TicketView, run: &LiveRun, now: jiff::Timestamp) -> Self {
+    pub(crate) fn new(t: &TicketView<'_>, run: &LiveRun, now: jiff::Timestamp) -> Self {
         TicketObj(Arc::new(TicketData {
-            view: run.scoped(t),
+            view: run.scoped_ticket(t),
             created_at: t.created_at,
             now,
             impact: t.impact,
@@ -183,69 +209,74 @@ impl TicketObj {
 }
 
 impl TicketData {
-    fn view_str(&self, f: impl FnOnce(&TicketView) -> &str) -> &str {
-        self.view.get().map_or("", f)
+    /// The caller's view, with its borrow no longer than `self`; `None` once the run is over.
+    fn view(&self) -> Option<&TicketView<'_>> {
+        self.view.get()
+    }
+
+    fn view_str<'s>(&'s self, f: impl FnOnce(&TicketView<'s>) -> &'s str) -> &'s str {
+        self.view().map_or("", f)
     }
 
     pub(crate) fn id(&self) -> &ImmutableString {
-        istr(&self.id, || self.view_str(|v| &v.id).into())
+        istr(&self.id, || self.view_str(|v| v.id).into())
     }
     pub(crate) fn subject(&self) -> &ImmutableString {
-        istr(&self.subject, || self.view_str(|v| &v.subject).into())
+        istr(&self.subject, || self.view_str(|v| v.subject).into())
     }
     pub(crate) fn body(&self) -> &ImmutableString {
-        istr(&self.body, || self.view_str(|v| &v.body).into())
+        istr(&self.body, || self.view_str(|v| v.body).into())
     }
     pub(crate) fn requester(&self) -> &ImmutableString {
-        istr(&self.requester, || self.view_str(|v| &v.requester).into())
+        istr(&self.requester, || self.view_str(|v| v.requester).into())
     }
     pub(crate) fn channel(&self) -> &ImmutableString {
-        istr(&self.channel, || self.view_str(|v| &v.channel).into())
+        istr(&self.channel, || self.view_str(|v| v.channel).into())
     }
     /// Subject and body joined by a newline (just one of them if the other is empty).
     pub(crate) fn text(&self) -> &ImmutableString {
         istr(&self.text, || {
-            let Some(t) = self.view.get() else { return ImmutableString::new() };
+            let Some(t) = self.view() else { return ImmutableString::new() };
             let mut text = String::with_capacity(t.subject.len() + t.body.len() + 1);
-            text.push_str(&t.subject);
+            text.push_str(t.subject);
             if !t.subject.is_empty() && !t.body.is_empty() {
                 text.push('\n');
             }
-            text.push_str(&t.body);
+            text.push_str(t.body);
             text.into()
         })
     }
     fn tags(&self) -> &Array {
         self.tags.get_or_init(|| {
-            self.view.get().map_or_else(Array::new, |t| {
+            self.view().map_or_else(Array::new, |t| {
                 t.tags.iter().map(|s| Dynamic::from(ImmutableString::from(s.as_str()))).collect()
             })
         })
     }
     fn fields(&self) -> &FieldsObj {
-        self.fields.get_or_init(|| FieldsObj(Arc::new(self.view.get().map(|t| t.fields.clone()).unwrap_or_default())))
+        self.fields.get_or_init(|| FieldsObj(Arc::new(self.view().map(|t| t.fields.clone()).unwrap_or_default())))
     }
 
     /// Raw string fields, read in place.
     pub(crate) fn raw_subject(&self) -> &str {
-        self.view_str(|v| &v.subject)
+        self.view_str(|v| v.subject)
     }
     pub(crate) fn raw_body(&self) -> &str {
-        self.view_str(|v| &v.body)
+        self.view_str(|v| v.body)
     }
     pub(crate) fn raw_id(&self) -> &str {
-        self.view_str(|v| &v.id)
+        self.view_str(|v| v.id)
     }
     pub(crate) fn raw_requester(&self) -> &str {
-        self.view_str(|v| &v.requester)
+        self.view_str(|v| v.requester)
     }
     pub(crate) fn raw_channel(&self) -> &str {
-        self.view_str(|v| &v.channel)
+        self.view_str(|v| v.channel)
     }
 
     /// A custom field, read in place.
     pub(crate) fn field(&self, key: &str) -> Option<&serde_json::Value> {
-        self.view.get()?.fields.get(key)
+        self.view()?.fields.get(key)
     }
 
     /// Lower-cased text (0), subject (1) or body (2), computed on first use.
@@ -431,7 +462,7 @@ mod tests {
 
     #[test]
     fn scoped_views_are_readable_only_while_their_run_is_live() {
-        let ticket = TicketView { subject: "Hello".into(), ..TicketView::default() };
+        let ticket = TicketView { subject: "Hello", ..TicketView::default() };
         let outer = LiveRun::start();
         let t = TicketObj::new(&ticket, &outer, jiff::Timestamp::UNIX_EPOCH);
         assert_eq!(t.0.subject().as_str(), "Hello");

@@ -131,7 +131,8 @@ fn pad_loop_ends_at_the_time_budget_and_later_rules_fail_at_once() {
 
 #[test]
 fn to_lower_loop_on_a_large_ticket_ends_at_the_time_budget() {
-    let t = ticket("subject", &"Ab".repeat(64 * 1024));
+    let body = "Ab".repeat(64 * 1024);
+    let t = ticket("subject", &body);
     let src = r#"rule "Lower" { loop { let x = ticket.text.to_lower(); } }"#;
     let opts = RuleOptions { max_operations_per_rule: 0, time_budget_ms: 20, ..RuleOptions::default() };
     match run(src, opts, &t) {

@@ -6,7 +6,8 @@ use std::sync::Arc;
 use common::*;
 use triagekit_rules::{RuleOptions, RuleSet, RulesOutcome, TicketView};
 
-fn tickets() -> Vec<TicketView> {
+/// Sixty tickets; their ids are leaked so the views can be shared with the test's threads.
+fn tickets() -> Vec<TicketView<'static>> {
     let subjects = [
         ("VPN is down", "whole office affected"),
         ("Refund please", "I was charged twice"),
@@ -19,7 +20,7 @@ fn tickets() -> Vec<TicketView> {
         .map(|i| {
             let (s, b) = subjects[i % subjects.len()];
             TicketView {
-                id: format!("T-{i}"),
+                id: Box::leak(format!("T-{i}").into_boxed_str()),
                 channel: if i % 3 == 0 { "phone".into() } else { "email".into() },
                 impact: Some((i % 3) as i64 + 1),
                 urgency: Some(((i / 3) % 3) as i64 + 1),

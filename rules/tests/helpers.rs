@@ -1,7 +1,7 @@
 mod common;
 
 use common::*;
-use triagekit_rules::{priority_matrix, TicketView};
+use triagekit_rules::{priority_matrix, ModelView, RuleOptions, RuleSet, TicketView};
 
 fn tags(src: &str, t: &TicketView) -> Vec<String> {
     eval(src, t).tags.into_iter().map(String::from).collect()
@@ -83,7 +83,7 @@ fn priority_matrix_in_rules_and_its_errors() {
     assert!(trace(&o, "range").error.as_deref().unwrap().contains("1..3"));
 }
 
-fn at(ts: &str) -> TicketView {
+fn at(ts: &str) -> TicketView<'static> {
     TicketView { created_at: Some(ts.parse().unwrap()), ..ticket("s", "b") }
 }
 
@@ -147,4 +147,62 @@ fn a_bad_within_hours_spec_fails_at_every_hour() {
         let o = rs.evaluate_at(&ticket("s", "b"), &Default::default(), now).unwrap();
         assert!(trace(&o, "bad day").error.as_deref().unwrap_or("").contains("weekday"), "at {hour}: {:?}", o.trace);
     }
+}
+
+/// A night shift written with a day belongs to the day it starts on, natively and in Rhai,
+/// across both daylight-saving changes of New York and Berlin in 2026.
+#[test]
+fn an_overnight_within_hours_window_belongs_to_its_start_day_across_dst() {
+    let src = r#"
+        rule "ny" when within_hours(ticket.created_at, "America/New_York", "Sat", "22:00", "06:00") { add_tag("ny"); }
+        rule "berlin" when within_hours(ticket.created_at, "Europe/Berlin", "Sat", "22:00", "06:00") { add_tag("berlin"); }
+        rule "mon" when within_hours(ticket.created_at, "UTC", "mon", "22:00", "06:00") { add_tag("mon"); }
+        rule "rhai" { if within_hours(ticket.created_at, "America/New_York", "Sat", "22:00", "06:00") { add_tag("ny-rhai"); } }
+    "#;
+    let native = rules(src);
+    let interpreted =
+        RuleSet::compile(src, "t.rhai", RuleOptions { native: false, ..RuleOptions::default() }).unwrap();
+    // (instant, rule tag, whether that rule matches); "ny" is also checked through Rhai ("ny-rhai").
+    let cases = [
+        // New York, spring forward on Sunday 2026-03-08 (02:00 EST -> 03:00 EDT).
+        ("2026-03-08T03:00:00Z", "ny", true),  // Saturday 22:00 EST
+        ("2026-03-08T02:59:00Z", "ny", false), // Saturday 21:59 EST
+        ("2026-03-08T07:00:00Z", "ny", true),  // Sunday 03:00 EDT
+        ("2026-03-08T09:59:00Z", "ny", true),  // Sunday 05:59 EDT
+        ("2026-03-08T10:00:00Z", "ny", false), // Sunday 06:00 EDT: the shift is over
+        // New York, fall back on Sunday 2026-11-01 (01:00-02:00 twice).
+        ("2026-11-01T06:30:00Z", "ny", true),  // the second 01:30 (EST)
+        ("2026-11-01T10:59:00Z", "ny", true),  // Sunday 05:59 EST
+        ("2026-11-01T11:00:00Z", "ny", false), // Sunday 06:00 EST
+        // Berlin, spring forward on Sunday 2026-03-29 and fall back on Sunday 2026-10-25.
+        ("2026-03-29T03:59:00Z", "berlin", true),  // Sunday 05:59 CEST
+        ("2026-03-29T04:00:00Z", "berlin", false), // Sunday 06:00 CEST
+        ("2026-10-25T04:59:00Z", "berlin", true),  // Sunday 05:59 CET
+        ("2026-10-25T05:00:00Z", "berlin", false), // Sunday 06:00 CET
+        // Monday 2026-11-23 22:00 UTC to Tuesday 06:00: Tuesday 03:00 is Monday's shift,
+        // Monday 03:00 is not (it belongs to Sunday, which has no shift).
+        ("2026-11-24T03:00:00Z", "mon", true),
+        ("2026-11-23T03:00:00Z", "mon", false),
+    ];
+    for (ts, tag, want) in cases {
+        for (how, rs) in [("native", &native), ("rhai", &interpreted)] {
+            let got = rs.evaluate_at(&at(ts), &ModelView::default(), NOW).unwrap().tags;
+            assert_eq!(got.iter().any(|t| t == tag), want, "{how}: {tag} at {ts}: {got:?}");
+            if tag == "ny" {
+                assert_eq!(got.iter().any(|t| t == "ny-rhai"), want, "{how}: Rhai-run ny at {ts}");
+            }
+        }
+    }
+    assert!(native.native_rules() >= 3, "the literal specs run natively");
+}
+
+#[test]
+fn weekday_names_must_be_full_names_or_three_letters() {
+    for bad in ["monkey", "Tues", "Mo"] {
+        let src = format!(r#"rule "d" when within_hours(ticket.created_at, "UTC", "{bad}", "09:00", "17:00") {{ }}"#);
+        let err = RuleSet::compile(&src, "d.rhai", RuleOptions::default()).unwrap_err().to_string();
+        assert!(err.contains("unknown weekday"), "{bad}: {err}");
+    }
+    let ok = r#"rule "d" when within_hours(ticket.created_at, "UTC", "MONDAY-fri,Sun", "09:00", "17:00") { add_tag("d"); }"#;
+    assert_eq!(tags(ok, &at("2026-11-23T10:00:00Z")), ["d"]);
 }

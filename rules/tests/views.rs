@@ -3,25 +3,37 @@ mod common;
 use common::*;
 use triagekit_rules::{ModelView, TicketView};
 
-fn full_ticket() -> TicketView {
-    let mut fields = serde_json::Map::new();
-    fields.insert("plan".into(), "enterprise".into());
-    fields.insert("seats".into(), 250.into());
-    fields.insert("ratio".into(), 0.5.into());
-    fields.insert("flags".into(), serde_json::json!(["a", "b"]));
-    fields.insert("owner".into(), serde_json::json!({"name": "Ann"}));
-    fields.insert("none".into(), serde_json::Value::Null);
-    TicketView {
-        id: "T-9".into(),
-        subject: "Hello".into(),
-        body: "World".into(),
-        requester: "bob@example.com".into(),
-        channel: "chat".into(),
-        created_at: Some("2026-11-18T08:30:00Z".parse().unwrap()),
-        impact: Some(1),
-        urgency: Some(3),
-        tags: vec!["VIP".into(), "web".into()],
-        fields,
+/// What the full test ticket's view borrows.
+struct FullTicket {
+    tags: Vec<String>,
+    fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl FullTicket {
+    fn new() -> FullTicket {
+        let mut fields = serde_json::Map::new();
+        fields.insert("plan".into(), "enterprise".into());
+        fields.insert("seats".into(), 250.into());
+        fields.insert("ratio".into(), 0.5.into());
+        fields.insert("flags".into(), serde_json::json!(["a", "b"]));
+        fields.insert("owner".into(), serde_json::json!({"name": "Ann"}));
+        fields.insert("none".into(), serde_json::Value::Null);
+        FullTicket { tags: vec!["VIP".into(), "web".into()], fields }
+    }
+
+    fn view(&self) -> TicketView<'_> {
+        TicketView {
+            id: "T-9",
+            subject: "Hello",
+            body: "World",
+            requester: "bob@example.com",
+            channel: "chat",
+            created_at: Some("2026-11-18T08:30:00Z".parse().unwrap()),
+            impact: Some(1),
+            urgency: Some(3),
+            tags: &self.tags,
+            fields: &self.fields,
+        }
     }
 }
 
@@ -33,7 +45,7 @@ fn ticket_properties_are_visible() {
         print(ticket.tags.len()); print("web" in ticket.tags); print(ticket.has_tag("vip"));
         print(ticket.created_at.to_string());
     }"#;
-    let o = eval(src, &full_ticket());
+    let o = eval(src, &FullTicket::new().view());
     assert_eq!(
         trace(&o, "props").output,
         ["T-9", "Hello", "World", "Hello\nWorld", "bob@example.com", "chat", "1", "3", "2", "true", "true", "2026-11-18T08:30:00Z"]
@@ -55,7 +67,7 @@ fn json_fields_become_rhai_values() {
         print(ticket.fields["missing"] == ()); print("plan" in ticket.fields); print("zzz" in ticket.fields);
         print(ticket.fields.plan);
     }"#;
-    let o = eval(src, &full_ticket());
+    let o = eval(src, &FullTicket::new().view());
     assert_eq!(trace(&o, "f").output, ["enterprise", "251", "1.0", "b", "Ann", "true", "true", "true", "false", "enterprise"]);
 }
 

@@ -1,5 +1,6 @@
 //! Assignment: who works the ticket, given the group the rules and model chose.
 
+mod agent_fields;
 mod hours;
 mod pick;
 mod roster;

@@ -6,7 +6,8 @@ use std::sync::atomic::{AtomicU32, AtomicU64, AtomicU8, AtomicUsize, Ordering};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::hours::{HoursSpec, WorkingHours};
+use super::agent_fields::{parse_capacity, parse_load, parse_skills};
+use super::hours::{self, HoursSpec, WorkingHours};
 use super::strategy::Strategy;
 use crate::error::{Result, TriageError};
 
@@ -423,7 +424,7 @@ fn build_agent(spec: AgentSpec) -> Result<Agent> {
         .iter()
         .map(|(c, _)| AtomicU32::new(channel_load_map.get(c).copied().unwrap_or(0)))
         .collect();
-    let hours = spec.hours.as_ref().map(|h| WorkingHours::compile(h, &id)).transpose()?;
+    let hours = spec.hours.as_ref().map(|h| hours::compile(h).map_err(&bad)).transpose()?;
     Ok(Agent {
         name: if spec.name.is_empty() { id.clone() } else { spec.name },
         id,
@@ -438,82 +439,4 @@ fn build_agent(spec: AgentSpec) -> Result<Agent> {
         last_assigned: AtomicU64::new(0),
         assigned_total: AtomicU64::new(0),
     })
-}
-
-fn count(value: &Value, what: &str) -> std::result::Result<u32, String> {
-    match value.as_i64() {
-        Some(n) if n < 0 => Err(format!("{what} must not be negative, got {n}")),
-        Some(n) => u32::try_from(n).map_err(|_| format!("{what} is too large: {n}")),
-        None => Err(format!("{what} must be a whole number, got {value}")),
-    }
-}
-
-/// `capacity` is a number, or `{"max": n, "per_channel": {"chat": 2}}`.
-fn parse_capacity(value: &Value) -> std::result::Result<(u32, Vec<(String, u32)>), String> {
-    match value {
-        Value::Null => Err("capacity is required".into()),
-        Value::Object(map) => {
-            let max = map.get("max").ok_or("capacity.max is required")?;
-            let max = count(max, "capacity.max")?;
-            let mut caps = Vec::new();
-            if let Some(per_channel) = map.get("per_channel") {
-                let per_channel = per_channel.as_object().ok_or("capacity.per_channel must be an object")?;
-                for (channel, cap) in per_channel {
-                    caps.push((channel.to_ascii_lowercase(), count(cap, &format!("capacity.per_channel.{channel}"))?));
-                }
-            }
-            Ok((max, caps))
-        }
-        other => Ok((count(other, "capacity")?, Vec::new())),
-    }
-}
-
-/// `load` is a number, or per channel `{"chat": 1, "email": 3}` (the total is their sum unless
-/// a `"total"` key gives it, as exported rosters do).
-fn parse_load(value: &Value) -> std::result::Result<(u32, HashMap<String, u32>), String> {
-    match value {
-        Value::Null => Ok((0, HashMap::new())),
-        Value::Object(map) => {
-            let mut per_channel = HashMap::new();
-            let mut sum = 0u32;
-            for (channel, n) in map.iter().filter(|(k, _)| k.as_str() != "total") {
-                let n = count(n, &format!("load.{channel}"))?;
-                sum = sum.saturating_add(n);
-                per_channel.insert(channel.to_ascii_lowercase(), n);
-            }
-            let total = map.get("total").map(|t| count(t, "load.total")).transpose()?.unwrap_or(sum);
-            Ok((total.max(sum), per_channel))
-        }
-        other => Ok((count(other, "load")?, HashMap::new())),
-    }
-}
-
-/// `skills` is `["vpn", {"name": "sap", "level": 3}]` or `{"vpn": 1, "sap": 3}`.
-fn parse_skills(value: &Value) -> std::result::Result<HashMap<String, u32>, String> {
-    let mut skills = HashMap::new();
-    match value {
-        Value::Null => {}
-        Value::Array(items) => {
-            for item in items {
-                match item {
-                    Value::String(name) => {
-                        skills.insert(name.to_ascii_lowercase(), 1);
-                    }
-                    Value::Object(map) => {
-                        let name = map.get("name").and_then(Value::as_str).ok_or("a skill object needs a \"name\"")?;
-                        let level = map.get("level").map(|l| count(l, "skill level")).transpose()?.unwrap_or(1);
-                        skills.insert(name.to_ascii_lowercase(), level);
-                    }
-                    other => return Err(format!("a skill must be a name or an object, got {other}")),
-                }
-            }
-        }
-        Value::Object(map) => {
-            for (name, level) in map {
-                skills.insert(name.to_ascii_lowercase(), count(level, "skill level")?);
-            }
-        }
-        other => return Err(format!("skills must be a list or an object, got {other}")),
-    }
-    Ok(skills)
 }

@@ -14,7 +14,7 @@ pub fn strict(src: &str) -> RuleSet {
     RuleSet::compile(src, "test.rhai", RuleOptions { strict: true, ..RuleOptions::default() }).unwrap()
 }
 
-pub fn ticket(subject: &str, body: &str) -> TicketView {
+pub fn ticket<'a>(subject: &'a str, body: &'a str) -> TicketView<'a> {
     TicketView {
         id: "T-1".into(),
         subject: subject.into(),

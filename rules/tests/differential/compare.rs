@@ -1,7 +1,9 @@
 //! Runs one rule set natively and through the interpreter and reports the first difference.
 //! Shared by the differential test and the `rules_differential` fuzz target.
 
-use triagekit_rules::{ModelView, RuleOptions, RuleSet, TicketView};
+use triagekit_rules::{ModelView, RuleOptions, RuleSet};
+
+use super::generate::OwnedTicket;
 
 /// The clock of every run (Tuesday 2025-11-18, 12:00 UTC): nothing reads the machine's.
 pub const NOW: jiff::Timestamp = jiff::Timestamp::constant(1_763_467_200, 0);
@@ -20,7 +22,7 @@ pub struct Covered {
 /// Compiles `source` natively and for the interpreter, in normal and strict mode, and
 /// evaluates every input both ways; compile and evaluation results (outcome with traces,
 /// errors and print output, or the error) must be equal. `Err` describes the difference.
-pub fn compare(source: &str, options: &RuleOptions, inputs: &[(TicketView, ModelView)]) -> Result<Covered, String> {
+pub fn compare(source: &str, options: &RuleOptions, inputs: &[(OwnedTicket, ModelView)]) -> Result<Covered, String> {
     let mut covered = Covered::default();
     for strict in [false, true] {
         let native_options = RuleOptions { strict, native: true, ..options.clone() };
@@ -38,6 +40,7 @@ pub fn compare(source: &str, options: &RuleOptions, inputs: &[(TicketView, Model
         covered.rules += native.rules().len();
         covered.native_rules += native.native_rules();
         for (ticket, model) in inputs {
+            let ticket = &ticket.view();
             let a = native.evaluate_at(ticket, model, NOW).map_err(|e| format!("{e:?}"));
             let b = rhai.evaluate_at(ticket, model, NOW).map_err(|e| format!("{e:?}"));
             if a != b {

@@ -271,20 +271,53 @@ fn json_value(c: &mut Choices) -> Option<serde_json::Value> {
     })
 }
 
+/// A generated ticket's data; [`OwnedTicket::view`] is what rules see.
+#[derive(Debug)]
+pub struct OwnedTicket {
+    id: String,
+    subject: String,
+    body: String,
+    requester: String,
+    channel: String,
+    created_at: Option<jiff::Timestamp>,
+    impact: Option<i64>,
+    urgency: Option<i64>,
+    tags: Vec<String>,
+    fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl OwnedTicket {
+    /// The borrowed view of this ticket.
+    pub fn view(&self) -> TicketView<'_> {
+        TicketView {
+            id: &self.id,
+            subject: &self.subject,
+            body: &self.body,
+            requester: &self.requester,
+            channel: &self.channel,
+            created_at: self.created_at,
+            impact: self.impact,
+            urgency: self.urgency,
+            tags: &self.tags,
+            fields: &self.fields,
+        }
+    }
+}
+
 /// A ticket with any field empty, missing or odd.
-pub fn ticket(c: &mut Choices) -> TicketView {
+pub fn ticket(c: &mut Choices) -> OwnedTicket {
     let mut fields = serde_json::Map::new();
     for key in ["lang", "n", "other"] {
         if let Some(v) = json_value(c) {
             fields.insert(key.into(), v);
         }
     }
-    let tags = (0..c.below(3)).map(|_| c.pick(&["vip", "Berlin", "", "é"]).to_owned()).collect();
+    let tags: Vec<String> = (0..c.below(3)).map(|_| c.pick(&["vip", "Berlin", "", "é"]).to_owned()).collect();
     let level = |c: &mut Choices| match c.below(4) {
         0 => None,
         n => Some(n as i64),
     };
-    TicketView {
+    OwnedTicket {
         id: c.pick(&["T-1", "", "İD-ß", "ord-7"]).into(),
         subject: text(c),
         body: text(c),

@@ -12,7 +12,7 @@ use regex::Regex;
 use rhai::{EvalAltResult, Position};
 
 use crate::outcome::{ActionRecord, RuleTrace, RulesOutcome};
-use crate::fast::Plan;
+use crate::native::ir::NativePlan;
 use crate::view::{ModelObj, TicketObj};
 
 /// Compiled regex or the compile error message, keyed by pattern.
@@ -43,9 +43,9 @@ pub(crate) struct EvalState {
     pub ticket: Option<TicketObj>,
     pub model: Option<ModelObj>,
     /// Native fast paths of the running rule set on this thread.
-    pub plan: Option<Arc<Plan>>,
+    pub plan: Option<Arc<NativePlan>>,
     /// This ticket's word scans for the plan's `contains_*` tests.
-    pub scans: crate::fast::ScanCache,
+    pub scans: crate::native::needles::ScanCache,
     /// Patterns compiled at load by the current rule set (cloned per thread on first use).
     pub precompiled: Option<Arc<RegexMap>>,
     /// Per-thread regex clones; a `Regex` clone gets its own match cache, so threads never share one.
@@ -66,7 +66,7 @@ pub(crate) fn with<R>(f: impl FnOnce(&mut EvalState) -> R) -> R {
 }
 
 /// Resets the state for a new ticket.
-pub(crate) fn begin(ticket: TicketObj, model: ModelObj, precompiled: Arc<RegexMap>, plan: Arc<Plan>) {
+pub(crate) fn begin(ticket: TicketObj, model: ModelObj, precompiled: Arc<RegexMap>, plan: Arc<NativePlan>) {
     with(|s| {
         // One trace entry per rule: sized once instead of regrown (and copied) four times.
         s.outcome = RulesOutcome { trace: Vec::with_capacity(plan.rules.len()), ..RulesOutcome::default() };
