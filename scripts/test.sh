@@ -17,6 +17,15 @@ elif [ -n "${TRIAGEKIT_REQUIRE_BROWSER:-}" ]; then
 else
   echo "report render test: SKIPPED (no /usr/bin/chromium; apt-get install chromium)"
 fi
+echo "== Rust: module cycles and file sizes (scripts/module-cycles.py)"
+python3 scripts/module-cycles.py core/src model/src rules/src
+echo "== Rust: the bindings link no CLI (no clap, no indicatif)"
+for crate in triagekit-python triagekit-node; do
+  if cargo tree -p "$crate" -e normal --prefix none | grep -E '^(clap|indicatif) '; then
+    echo "$crate depends on the CLI's crates"; exit 1
+  fi
+done
+echo "bindings: no clap, no indicatif"
 echo "== Rust under fake clocks (scripts/test-clocks.sh)"
 bash scripts/test-clocks.sh
 for part in scripts/test-python.sh scripts/test-node.sh; do
