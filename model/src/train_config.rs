@@ -9,6 +9,7 @@ use serde_json::{Map, Value};
 use crate::bayes::NaiveBayesParams;
 use crate::error::ModelError;
 use crate::features::PipelineConfig;
+use crate::numbers::NumberMode;
 
 /// Which classifier the heads use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -92,9 +93,12 @@ pub struct TrainConfig {
     /// Largest char n-gram.
     #[serde(alias = "charNgramMax")]
     pub char_ngram_max: u32,
-    /// Fold all-digit tokens into one placeholder.
+    /// Fold all-digit tokens into one placeholder (applies to `numbers = "fold"` only).
     #[serde(alias = "foldNumbers")]
     pub fold_numbers: bool,
+    /// Numbers and codes: `fold` (default), `keep` (codes survive as one token plus their
+    /// parts) or `keep_with_shape` (also a shape token such as `4 digits`, `hex`, `ip`).
+    pub numbers: NumberMode,
     /// SVM stopping tolerance.
     #[serde(alias = "tol")]
     pub eps: f32,
@@ -131,6 +135,7 @@ impl Default for TrainConfig {
             char_ngram_min: p.char_ngram_min,
             char_ngram_max: p.char_ngram_max,
             fold_numbers: p.fold_numbers,
+            numbers: p.numbers,
             eps: 0.1,
             max_iter: 1000,
             calibration_holdout: 0.2,
@@ -196,6 +201,7 @@ impl TrainConfig {
             char_ngram_min: self.char_ngram_min,
             char_ngram_max: self.char_ngram_max,
             fold_numbers: self.fold_numbers,
+            numbers: self.numbers,
         }
     }
 }

@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use triagekit_model::{load_labelled, Algorithm, Model, TrainConfig, TrainProgress};
+use triagekit_model::{load_labelled, Algorithm, Model, NumberMode, TrainConfig, TrainProgress};
 
 use super::output::outln;
 
@@ -22,7 +22,7 @@ pub struct TrainArgs {
     pub out: PathBuf,
     // Defaults come from `TrainConfig::default()`, the one place they are set.
     /// Classifier: linear (SVM, default) or naive-bayes (linfa's multinomial NB, for comparison).
-    #[arg(long, default_value_t = TrainConfig::default().algorithm, value_parser = parse_algorithm)]
+    #[arg(long, default_value_t = TrainConfig::default().algorithm, value_parser = parse_model_option::<Algorithm>)]
     pub algorithm: Algorithm,
     /// Seed for the solver (same data + seed => identical weights).
     #[arg(long, default_value_t = TrainConfig::default().seed)]
@@ -33,9 +33,14 @@ pub struct TrainArgs {
     /// Texts longer than this many characters are cut.
     #[arg(long, default_value_t = TrainConfig::default().max_text_chars)]
     pub max_text_chars: usize,
+    /// Numbers and codes: fold (digits become one placeholder), keep (codes such as job_1424
+    /// stay one token plus their parts) or keep_with_shape (also a shape token like "4 digits").
+    #[arg(long, default_value_t = TrainConfig::default().numbers, value_parser = parse_model_option::<NumberMode>)]
+    pub numbers: NumberMode,
 }
 
-fn parse_algorithm(s: &str) -> Result<Algorithm, String> {
+/// A flag value parsed by the model crate's `FromStr` (which names the option in its error).
+fn parse_model_option<T: std::str::FromStr<Err = triagekit_model::ModelError>>(s: &str) -> Result<T, String> {
     s.parse().map_err(|e: triagekit_model::ModelError| e.to_string())
 }
 
@@ -53,7 +58,14 @@ pub fn run(args: &TrainArgs) -> ExitCode {
 impl TrainArgs {
     /// The flags as training settings; `Model::fit` validates them.
     fn config(&self) -> TrainConfig {
-        TrainConfig { algorithm: self.algorithm, seed: self.seed, c: self.c, max_text_chars: self.max_text_chars, ..TrainConfig::default() }
+        TrainConfig {
+            algorithm: self.algorithm,
+            seed: self.seed,
+            c: self.c,
+            max_text_chars: self.max_text_chars,
+            numbers: self.numbers,
+            ..TrainConfig::default()
+        }
     }
 }
 
