@@ -4,12 +4,6 @@
 //! placeholder). The keep modes let a whitespace chunk that holds a digit survive as one
 //! token plus its parts, because job names and error codes carry the assignment group.
 
-use std::str::FromStr;
-
-use serde::{Deserialize, Deserializer};
-
-use crate::error::ModelError;
-
 /// Number and code handling of the text pipeline (training option `numbers`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum NumberMode {
@@ -62,19 +56,7 @@ impl std::fmt::Display for NumberMode {
     }
 }
 
-impl FromStr for NumberMode {
-    type Err = ModelError;
-
-    fn from_str(s: &str) -> Result<Self, ModelError> {
-        NumberMode::parse(s).map_err(|message| ModelError::invalid_config("numbers", message))
-    }
-}
-
-impl<'de> Deserialize<'de> for NumberMode {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        NumberMode::parse(&String::deserialize(deserializer)?).map_err(serde::de::Error::custom)
-    }
-}
+crate::train_config::string_option!(NumberMode, "numbers");
 
 /// First char of every shape token (private use: never typed, gets no char n-grams).
 pub const SHAPE_PREFIX: char = '\u{E003}';
@@ -141,6 +123,7 @@ pub fn shape_of(tok: &str, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ModelError;
 
     fn shape(tok: &str) -> String {
         let mut s = String::new();

@@ -1,9 +1,7 @@
 //! Training settings: their one set of defaults, how bindings and config files spell them
 //! (serde, snake_case or camelCase), and the checks every caller gets from `Model::fit`.
 
-use std::str::FromStr;
-
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::bayes::NaiveBayesParams;
@@ -48,19 +46,28 @@ impl Algorithm {
     }
 }
 
-impl FromStr for Algorithm {
-    type Err = ModelError;
+/// `FromStr` (an error naming the option) and `Deserialize` (from a string) for an option
+/// type with a `parse(&str) -> Result<Self, String>`.
+macro_rules! string_option {
+    ($ty:ty, $field:literal) => {
+        impl std::str::FromStr for $ty {
+            type Err = $crate::error::ModelError;
 
-    fn from_str(s: &str) -> Result<Self, ModelError> {
-        Algorithm::parse(s).map_err(|message| ModelError::invalid_config("algorithm", message))
-    }
-}
+            fn from_str(s: &str) -> Result<Self, $crate::error::ModelError> {
+                <$ty>::parse(s).map_err(|message| $crate::error::ModelError::invalid_config($field, message))
+            }
+        }
 
-impl<'de> Deserialize<'de> for Algorithm {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Algorithm::parse(&String::deserialize(deserializer)?).map_err(serde::de::Error::custom)
-    }
+        impl<'de> serde::Deserialize<'de> for $ty {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                <$ty>::parse(&<String as serde::Deserialize>::deserialize(deserializer)?).map_err(serde::de::Error::custom)
+            }
+        }
+    };
 }
+pub(crate) use string_option;
+
+string_option!(Algorithm, "algorithm");
 
 /// Training settings; `Default` gives the benchmarked configuration.
 ///

@@ -5,8 +5,11 @@ mod common;
 use serde_json::json;
 use triagekit_model::{FormatError, Model, ModelError, NumberMode, TrainConfig};
 
+/// Label heads as `Model::fit` takes them: (head name, one label per text).
+type Heads = Vec<(String, Vec<Option<String>>)>;
+
 /// Tickets whose group is told only by the job number (`job_1424` vs `job_9981`).
-fn job_tickets() -> (Vec<String>, Vec<(String, Vec<Option<String>>)>) {
+fn job_tickets() -> (Vec<String>, Heads) {
     let mut texts = Vec::new();
     let mut labels = Vec::new();
     let verbs = ["failed", "aborted", "did not start", "hangs", "timed out"];
