@@ -148,6 +148,15 @@ mod tests {
     fn flag_defaults_are_the_model_crate_defaults() {
         let (got, want) = (args(&[]).config(), TrainConfig::default());
         assert_eq!((got.algorithm, got.seed, got.c, got.max_text_chars), (want.algorithm, want.seed, want.c, want.max_text_chars));
+        assert_eq!(got.numbers, want.numbers);
+    }
+
+    #[test]
+    fn numbers_flag_reaches_the_config_and_a_bad_value_is_refused() {
+        assert_eq!(args(&["--numbers", "keep_with_shape"]).config().numbers, NumberMode::KeepWithShape);
+        let base = ["triagekit", "--data", "d.csv", "--text", "t", "--label", "l", "--out", "m.tkm", "--numbers", "round"];
+        let err = Cli::try_parse_from(base).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(err.contains("invalid training option numbers"), "{err}");
     }
 
     #[test]
