@@ -331,6 +331,9 @@ export interface FitOptions {
   charNgramMin?: number;
   charNgramMax?: number;
   foldNumbers?: boolean;
+  /** Numbers and codes: 'fold' (default; digits become one placeholder), 'keep' (codes such as
+   * job_1424 stay one token plus their parts) or 'keep_with_shape' (also a shape token). */
+  numbers?: 'fold' | 'keep' | 'keep_with_shape';
   /** Share of each class held out to calibrate confidences, in [0, 1) (default 0.2). */
   calibrationHoldout?: number;
   nbAlpha?: number;

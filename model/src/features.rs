@@ -7,7 +7,8 @@
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
-use crate::text::{is_placeholder, tokenize, Tokens};
+use crate::numbers::NumberMode;
+use crate::text::{is_placeholder, tokenize, Numbers, Tokens};
 
 const SEED_WORD: u64 = 0x7472_6961_6765_0001;
 const SEED_BIGRAM: u64 = 0x7472_6961_6765_0002;
@@ -26,8 +27,12 @@ pub struct PipelineConfig {
     pub char_ngram_min: u32,
     /// Largest char n-gram.
     pub char_ngram_max: u32,
-    /// Fold all-digit tokens into one placeholder.
+    /// Fold all-digit tokens into one placeholder (in `numbers = fold` mode only).
     pub fold_numbers: bool,
+    /// Number and code handling. Not in the postcard struct: the model file stores it after
+    /// the payload only when it is not `Fold`, so fold models keep their bytes and version.
+    #[serde(skip)]
+    pub numbers: NumberMode,
 }
 
 impl Default for PipelineConfig {
@@ -39,6 +44,7 @@ impl Default for PipelineConfig {
             char_ngram_min: 2,
             char_ngram_max: 5,
             fold_numbers: true,
+            numbers: NumberMode::Fold,
         }
     }
 }
@@ -101,7 +107,8 @@ pub fn extract(cfg: &PipelineConfig, text: &str, scratch: &mut Scratch) {
 /// Tokenise `text` and fill the scratch key list, one entry per n-gram occurrence (unsorted).
 pub fn extract_keys(cfg: &PipelineConfig, text: &str, scratch: &mut Scratch) {
     let max_chars = usize::try_from(cfg.max_text_chars).unwrap_or(usize::MAX);
-    tokenize(text, max_chars, cfg.fold_numbers, &mut scratch.tokens);
+    let numbers = Numbers { mode: cfg.numbers, fold_digits: cfg.fold_numbers };
+    tokenize(text, max_chars, numbers, &mut scratch.tokens);
     let mask = (1u32 << cfg.hash_bits) - 1;
     let char_block = 1u32 << cfg.hash_bits;
     let keys = &mut scratch.keys;

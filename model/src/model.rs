@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::calibrate::softmax_into;
 use crate::error::{FormatError, ModelError};
+use crate::numbers::NumberMode;
 use crate::features::{extract_keys, sublinear_tf, PipelineConfig, Scratch};
 use crate::format;
 use crate::fused::FusedWeights;
@@ -158,7 +159,7 @@ thread_local! {
 impl Model {
     pub(crate) fn from_payload(payload: Payload) -> Result<Model, ModelError> {
         validate(&payload)?;
-        let bytes = postcard::to_allocvec(&payload).map_err(|e| FormatError::Corrupt(e.to_string()))?;
+        let bytes = encode_payload(&payload).map_err(|e| FormatError::Corrupt(e.to_string()))?;
         Ok(Model::assemble(payload, &bytes))
     }
 
@@ -357,7 +358,7 @@ impl Model {
         // Serialising plain structs into a Vec cannot fail; an empty payload would be rejected on load.
         let mut payload = self.payload.clone();
         self.weights.restore_into(&mut payload.heads);
-        let payload = postcard::to_allocvec(&payload).unwrap_or_default();
+        let payload = encode_payload(&payload).unwrap_or_default();
         format::encode(&payload)
     }
 
@@ -372,17 +373,22 @@ impl Model {
     /// Parse a model from bytes (header, checksum and consistency checked; never panics).
     pub fn from_bytes(bytes: &[u8]) -> Result<Model, ModelError> {
         let payload_bytes = format::decode(bytes)?;
-        let (payload, rest): (Payload, &[u8]) =
+        let (mut payload, rest): (Payload, &[u8]) =
             postcard::take_from_bytes(payload_bytes).map_err(|e| FormatError::Corrupt(e.to_string()))?;
         // The version hashes the payload bytes: junk after the encoded model would load fine
-        // and give the same model a different version (found by fuzzing).
-        if !rest.is_empty() {
-            return Err(FormatError::Corrupt(format!("{} unread bytes at the end of the payload", rest.len())).into());
-        }
+        // and give the same model a different version (found by fuzzing). The one byte allowed
+        // there is a non-fold number mode (files without it, all older ones, mean `Fold`).
+        payload.pipeline.numbers = match rest {
+            [] => NumberMode::Fold,
+            &[code] => NumberMode::from_code(code)
+                .filter(|m| *m != NumberMode::Fold)
+                .ok_or_else(|| FormatError::Corrupt(format!("unknown number mode {code} after the payload")))?,
+            _ => return Err(FormatError::Corrupt(format!("{} unread bytes at the end of the payload", rest.len())).into()),
+        };
         // Likewise a non-minimal encoding (e.g. an over-long varint) of the same model: only the
         // canonical bytes, which `to_bytes` writes, are accepted, so a model's version is stable
         // across save and load (found by fuzzing). Costs one re-encode per load.
-        let canonical = postcard::to_allocvec(&payload).map_err(|e| FormatError::Corrupt(e.to_string()))?;
+        let canonical = encode_payload(&payload).map_err(|e| FormatError::Corrupt(e.to_string()))?;
         if canonical != payload_bytes {
             return Err(FormatError::Corrupt("payload is not canonically encoded".into()).into());
         }
@@ -395,6 +401,16 @@ impl Model {
         let bytes = format::read_file(path)?;
         Model::from_bytes(&bytes)
     }
+}
+
+/// The payload bytes: postcard, then one number-mode byte unless the mode is `Fold` (which
+/// keeps fold models byte-identical to those written before the option existed).
+fn encode_payload(payload: &Payload) -> Result<Vec<u8>, postcard::Error> {
+    let mut bytes = postcard::to_allocvec(payload)?;
+    if payload.pipeline.numbers != NumberMode::Fold {
+        bytes.push(payload.pipeline.numbers.code());
+    }
+    Ok(bytes)
 }
 
 /// TF-IDF vector of extracted counts, shared by training and serving.

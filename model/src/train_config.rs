@@ -1,14 +1,13 @@
 //! Training settings: their one set of defaults, how bindings and config files spell them
 //! (serde, snake_case or camelCase), and the checks every caller gets from `Model::fit`.
 
-use std::str::FromStr;
-
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::bayes::NaiveBayesParams;
 use crate::error::ModelError;
 use crate::features::PipelineConfig;
+use crate::numbers::NumberMode;
 
 /// Which classifier the heads use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -47,19 +46,28 @@ impl Algorithm {
     }
 }
 
-impl FromStr for Algorithm {
-    type Err = ModelError;
+/// `FromStr` (an error naming the option) and `Deserialize` (from a string) for an option
+/// type with a `parse(&str) -> Result<Self, String>`.
+macro_rules! string_option {
+    ($ty:ty, $field:literal) => {
+        impl std::str::FromStr for $ty {
+            type Err = $crate::error::ModelError;
 
-    fn from_str(s: &str) -> Result<Self, ModelError> {
-        Algorithm::parse(s).map_err(|message| ModelError::invalid_config("algorithm", message))
-    }
-}
+            fn from_str(s: &str) -> Result<Self, $crate::error::ModelError> {
+                <$ty>::parse(s).map_err(|message| $crate::error::ModelError::invalid_config($field, message))
+            }
+        }
 
-impl<'de> Deserialize<'de> for Algorithm {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Algorithm::parse(&String::deserialize(deserializer)?).map_err(serde::de::Error::custom)
-    }
+        impl<'de> serde::Deserialize<'de> for $ty {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                <$ty>::parse(&<String as serde::Deserialize>::deserialize(deserializer)?).map_err(serde::de::Error::custom)
+            }
+        }
+    };
 }
+pub(crate) use string_option;
+
+string_option!(Algorithm, "algorithm");
 
 /// Training settings; `Default` gives the benchmarked configuration.
 ///
@@ -92,9 +100,12 @@ pub struct TrainConfig {
     /// Largest char n-gram.
     #[serde(alias = "charNgramMax")]
     pub char_ngram_max: u32,
-    /// Fold all-digit tokens into one placeholder.
+    /// Fold all-digit tokens into one placeholder (applies to `numbers = "fold"` only).
     #[serde(alias = "foldNumbers")]
     pub fold_numbers: bool,
+    /// Numbers and codes: `fold` (default), `keep` (codes survive as one token plus their
+    /// parts) or `keep_with_shape` (also a shape token such as `4 digits`, `hex`, `ip`).
+    pub numbers: NumberMode,
     /// SVM stopping tolerance.
     #[serde(alias = "tol")]
     pub eps: f32,
@@ -131,6 +142,7 @@ impl Default for TrainConfig {
             char_ngram_min: p.char_ngram_min,
             char_ngram_max: p.char_ngram_max,
             fold_numbers: p.fold_numbers,
+            numbers: p.numbers,
             eps: 0.1,
             max_iter: 1000,
             calibration_holdout: 0.2,
@@ -196,6 +208,7 @@ impl TrainConfig {
             char_ngram_min: self.char_ngram_min,
             char_ngram_max: self.char_ngram_max,
             fold_numbers: self.fold_numbers,
+            numbers: self.numbers,
         }
     }
 }

@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use triagekit_model::{load_labelled, Algorithm, Model, TrainConfig, TrainProgress};
+use triagekit_model::{load_labelled, Algorithm, Model, NumberMode, TrainConfig, TrainProgress};
 
 use super::output::outln;
 
@@ -22,7 +22,7 @@ pub struct TrainArgs {
     pub out: PathBuf,
     // Defaults come from `TrainConfig::default()`, the one place they are set.
     /// Classifier: linear (SVM, default) or naive-bayes (linfa's multinomial NB, for comparison).
-    #[arg(long, default_value_t = TrainConfig::default().algorithm, value_parser = parse_algorithm)]
+    #[arg(long, default_value_t = TrainConfig::default().algorithm, value_parser = parse_model_option::<Algorithm>)]
     pub algorithm: Algorithm,
     /// Seed for the solver (same data + seed => identical weights).
     #[arg(long, default_value_t = TrainConfig::default().seed)]
@@ -33,9 +33,14 @@ pub struct TrainArgs {
     /// Texts longer than this many characters are cut.
     #[arg(long, default_value_t = TrainConfig::default().max_text_chars)]
     pub max_text_chars: usize,
+    /// Numbers and codes: fold (digits become one placeholder), keep (codes such as job_1424
+    /// stay one token plus their parts) or keep_with_shape (also a shape token like "4 digits").
+    #[arg(long, default_value_t = TrainConfig::default().numbers, value_parser = parse_model_option::<NumberMode>)]
+    pub numbers: NumberMode,
 }
 
-fn parse_algorithm(s: &str) -> Result<Algorithm, String> {
+/// A flag value parsed by the model crate's `FromStr` (which names the option in its error).
+fn parse_model_option<T: std::str::FromStr<Err = triagekit_model::ModelError>>(s: &str) -> Result<T, String> {
     s.parse().map_err(|e: triagekit_model::ModelError| e.to_string())
 }
 
@@ -53,7 +58,14 @@ pub fn run(args: &TrainArgs) -> ExitCode {
 impl TrainArgs {
     /// The flags as training settings; `Model::fit` validates them.
     fn config(&self) -> TrainConfig {
-        TrainConfig { algorithm: self.algorithm, seed: self.seed, c: self.c, max_text_chars: self.max_text_chars, ..TrainConfig::default() }
+        TrainConfig {
+            algorithm: self.algorithm,
+            seed: self.seed,
+            c: self.c,
+            max_text_chars: self.max_text_chars,
+            numbers: self.numbers,
+            ..TrainConfig::default()
+        }
     }
 }
 
@@ -136,6 +148,15 @@ mod tests {
     fn flag_defaults_are_the_model_crate_defaults() {
         let (got, want) = (args(&[]).config(), TrainConfig::default());
         assert_eq!((got.algorithm, got.seed, got.c, got.max_text_chars), (want.algorithm, want.seed, want.c, want.max_text_chars));
+        assert_eq!(got.numbers, want.numbers);
+    }
+
+    #[test]
+    fn numbers_flag_reaches_the_config_and_a_bad_value_is_refused() {
+        assert_eq!(args(&["--numbers", "keep_with_shape"]).config().numbers, NumberMode::KeepWithShape);
+        let base = ["triagekit", "--data", "d.csv", "--text", "t", "--label", "l", "--out", "m.tkm", "--numbers", "round"];
+        let err = Cli::try_parse_from(base).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(err.contains("invalid training option numbers"), "{err}");
     }
 
     #[test]
