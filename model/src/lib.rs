@@ -18,6 +18,7 @@ mod head_weights;
 mod kernel;
 pub mod model;
 pub mod numbers;
+mod option_parse;
 pub mod parallel;
 pub mod remap;
 pub mod sparse;

@@ -56,7 +56,7 @@ impl std::fmt::Display for NumberMode {
     }
 }
 
-crate::train_config::string_option!(NumberMode, "numbers");
+crate::option_parse::string_option!(NumberMode, "numbers");
 
 /// First char of every shape token (private use: never typed, gets no char n-grams).
 pub const SHAPE_PREFIX: char = '\u{E003}';

@@ -46,26 +46,7 @@ impl Algorithm {
     }
 }
 
-/// `FromStr` (an error naming the option) and `Deserialize` (from a string) for an option
-/// type with a `parse(&str) -> Result<Self, String>`.
-macro_rules! string_option {
-    ($ty:ty, $field:literal) => {
-        impl std::str::FromStr for $ty {
-            type Err = $crate::error::ModelError;
-
-            fn from_str(s: &str) -> Result<Self, $crate::error::ModelError> {
-                <$ty>::parse(s).map_err(|message| $crate::error::ModelError::invalid_config($field, message))
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for $ty {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                <$ty>::parse(&<String as serde::Deserialize>::deserialize(deserializer)?).map_err(serde::de::Error::custom)
-            }
-        }
-    };
-}
-pub(crate) use string_option;
+use crate::option_parse::string_option;
 
 string_option!(Algorithm, "algorithm");
 
