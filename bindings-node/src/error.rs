@@ -83,12 +83,6 @@ impl From<TriageError> for ErrorInfo {
     }
 }
 
-impl From<&TriageError> for ErrorInfo {
-    fn from(error: &TriageError) -> Self {
-        ErrorInfo(error.details())
-    }
-}
-
 impl From<ModelError> for ErrorInfo {
     fn from(error: ModelError) -> Self {
         ErrorInfo::from(TriageError::from(error))

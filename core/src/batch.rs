@@ -43,13 +43,7 @@ impl Engine {
     pub fn triage_inputs_pinned(&self, pin: &PinnedSnapshot, inputs: Vec<Result<Ticket>>, commit: Option<bool>) -> Vec<Result<Decision>> {
         let snapshot = &pin.0;
         let commit = commit.unwrap_or(snapshot.options.commit);
-        let decide = |input: Result<Ticket>| match input {
-            Ok(ticket) => self.triage_on(snapshot, &ticket, commit),
-            Err(error) => {
-                self.stats.record_error();
-                Err(error)
-            }
-        };
+        let decide = |input: Result<Ticket>| self.decide_input(snapshot, input, commit);
         if inputs.len() <= 1 {
             // Not worth a hop onto the pool; also keeps single tickets strictly in order.
             return inputs.into_iter().map(decide).collect();
@@ -60,13 +54,13 @@ impl Engine {
     /// Decides one parsed-or-failed input; a parse error counts in the stats like a triage error.
     pub fn triage_input(&self, input: Result<Ticket>, commit: Option<bool>) -> Result<Decision> {
         let snapshot = self.snapshot.load();
-        match input {
-            Ok(ticket) => self.triage_on(&snapshot, &ticket, commit.unwrap_or(snapshot.options.commit)),
-            Err(error) => {
-                self.stats.record_error();
-                Err(error)
-            }
-        }
+        self.decide_input(&snapshot, input, commit.unwrap_or(snapshot.options.commit))
+    }
+
+    /// One slot: triage a parsed ticket, or count and pass on its parse error.
+    fn decide_input(&self, snapshot: &Snapshot, input: Result<Ticket>, commit: bool) -> Result<Decision> {
+        let ticket = input.inspect_err(|_| self.stats.record_error())?;
+        self.triage_on(snapshot, &ticket, commit)
     }
 
     /// Counts tickets a binding rejected before they could be parsed (a JS value JSON cannot
