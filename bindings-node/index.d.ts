@@ -331,9 +331,18 @@ export interface FitOptions {
   charNgramMin?: number;
   charNgramMax?: number;
   foldNumbers?: boolean;
-  /** Numbers and codes: 'fold' (default; digits become one placeholder), 'keep' (codes such as
-   * job_1424 stay one token plus their parts) or 'keep_with_shape' (also a shape token). */
+  /** Numbers and codes: 'keep_with_shape' (default; codes such as job_1424 stay one token plus
+   * their parts, followed by a shape token such as "4 digits"), 'keep' (no shape token) or
+   * 'fold' (digits become one placeholder). */
   numbers?: 'fold' | 'keep' | 'keep_with_shape';
+  /** 'balanced' (default: rare classes count more), 'none', or label -> weight. */
+  classWeight?: 'balanced' | 'none' | Record<string, number>;
+  /** NBSVM feature scaling: smoothing of its log-count ratios (e.g. 1); 0 (default) is off. */
+  nbScaling?: number;
+  /** Weight of char n-grams against words, > 0 (default 1). */
+  charWeight?: number;
+  /** Largest model file in MB; the least important features are dropped past it (default 5, 0 = no limit). */
+  maxModelMb?: number;
   /** Share of each class held out to calibrate confidences, in [0, 1) (default 0.2). */
   calibrationHoldout?: number;
   nbAlpha?: number;

@@ -1,6 +1,7 @@
 //! Model file bytes: Model::from_bytes, then predict if it loaded. The first byte picks the
 //! mode: odd = the rest is a payload that gets a valid header and checksum (so mutations
-//! reach the payload decoder and consistency checks), even = the whole input is the file.
+//! reach the payload decoder and consistency checks; bit 1 set = a format 1 header, else the
+//! current format), even = the whole input is the file.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -10,7 +11,8 @@ fuzz_target!(|data: &[u8]| {
     let Some((&mode, rest)) = data.split_first() else { return };
     let wrapped;
     let bytes = if mode & 1 == 1 {
-        wrapped = format::encode(rest);
+        let version = if mode & 2 == 2 { 1 } else { format::FORMAT_VERSION };
+        wrapped = format::encode_version(version, rest);
         &wrapped[..]
     } else {
         data

@@ -4,7 +4,6 @@
 //! `[0, 2^bits)` for word n-grams and `2^bits + bucket` for char n-grams, so the two blocks
 //! stay apart (each is L2-normalised on its own later).
 
-use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 use crate::numbers::NumberMode;
@@ -15,7 +14,7 @@ const SEED_BIGRAM: u64 = 0x7472_6961_6765_0002;
 const SEED_CHAR: u64 = 0x7472_6961_6765_0003;
 
 /// The text-to-features definition, stored in the model so serving matches training.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PipelineConfig {
     /// Texts are cut to this many characters before anything else.
     pub max_text_chars: u64,
@@ -29,10 +28,11 @@ pub struct PipelineConfig {
     pub char_ngram_max: u32,
     /// Fold all-digit tokens into one placeholder (in `numbers = fold` mode only).
     pub fold_numbers: bool,
-    /// Number and code handling. Not in the postcard struct: the model file stores it after
-    /// the payload only when it is not `Fold`, so fold models keep their bytes and version.
-    #[serde(skip)]
+    /// Number and code handling.
     pub numbers: NumberMode,
+    /// Weight of the char n-gram block against the word block (each is L2-normalised first):
+    /// above 1 suits short texts where spelling variants carry the class, below 1 long ones.
+    pub char_weight: f32,
 }
 
 impl Default for PipelineConfig {
@@ -44,7 +44,8 @@ impl Default for PipelineConfig {
             char_ngram_min: 2,
             char_ngram_max: 5,
             fold_numbers: true,
-            numbers: NumberMode::Fold,
+            numbers: NumberMode::KeepWithShape,
+            char_weight: 1.0,
         }
     }
 }
@@ -60,6 +61,9 @@ impl PipelineConfig {
         }
         if self.char_ngram_min > self.char_ngram_max || self.char_ngram_max > 8 {
             return Err("char n-gram range must satisfy min <= max <= 8".into());
+        }
+        if !(self.char_weight.is_finite() && self.char_weight > 0.0) {
+            return Err(format!("char_weight must be a finite number > 0, got {}", self.char_weight));
         }
         Ok(())
     }

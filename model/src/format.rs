@@ -11,18 +11,23 @@ use crate::error::{FormatError, ModelError};
 
 /// First bytes of every model file.
 pub const MAGIC: &[u8; 8] = b"TKMODEL\0";
-/// Newest format version this build writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
+/// Newest format version this build writes and reads (it also reads version 1).
+pub const FORMAT_VERSION: u32 = 2;
 /// Header size in bytes.
 pub const HEADER_LEN: usize = 8 + 4 + 8 + 4;
 /// Largest payload accepted (guards against absurd declared lengths).
 pub const MAX_PAYLOAD: u64 = 1 << 32;
 
-/// Wrap a payload in the header.
+/// Wrap a payload in the header of the current version.
 pub fn encode(payload: &[u8]) -> Vec<u8> {
+    encode_version(FORMAT_VERSION, payload)
+}
+
+/// Wrap a payload in the header of format `version` (tests write old files with it).
+pub fn encode_version(version: u32, payload: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(HEADER_LEN + payload.len());
     out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+    out.extend_from_slice(&version.to_le_bytes());
     out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
     out.extend_from_slice(&crc32fast::hash(payload).to_le_bytes());
     out.extend_from_slice(payload);
@@ -31,6 +36,7 @@ pub fn encode(payload: &[u8]) -> Vec<u8> {
 
 /// Parsed header fields.
 struct Header {
+    version: u32,
     payload_len: u64,
     crc: u32,
 }
@@ -54,11 +60,16 @@ fn parse_header(bytes: &[u8]) -> Result<Header, FormatError> {
     if payload_len > MAX_PAYLOAD {
         return Err(FormatError::Corrupt(format!("declared payload of {payload_len} bytes is too large")));
     }
-    Ok(Header { payload_len, crc: u32_at(20) })
+    Ok(Header { version, payload_len, crc: u32_at(20) })
 }
 
 /// Check the envelope and return the payload slice.
 pub fn decode(bytes: &[u8]) -> Result<&[u8], FormatError> {
+    decode_versioned(bytes).map(|(_, payload)| payload)
+}
+
+/// Check the envelope and return the format version and the payload slice.
+pub fn decode_versioned(bytes: &[u8]) -> Result<(u32, &[u8]), FormatError> {
     let h = parse_header(bytes)?;
     let expected = HEADER_LEN as u64 + h.payload_len;
     let found = bytes.len() as u64;
@@ -72,7 +83,7 @@ pub fn decode(bytes: &[u8]) -> Result<&[u8], FormatError> {
     if crc32fast::hash(payload) != h.crc {
         return Err(FormatError::ChecksumMismatch);
     }
-    Ok(payload)
+    Ok((h.version, payload))
 }
 
 /// Read a model file, validating the header against the file size before reading the payload.

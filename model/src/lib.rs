@@ -8,27 +8,34 @@
 
 pub mod bayes;
 pub mod calibrate;
+pub mod class_weight;
 pub mod data;
 pub mod error;
 pub mod eval;
 pub mod features;
+mod file_payload;
 pub mod format;
 mod fused;
 mod head_weights;
 mod kernel;
 pub mod model;
+mod nb_scaling;
 pub mod numbers;
 mod option_parse;
 pub mod parallel;
+mod payload;
+mod prune;
 pub mod remap;
 pub mod sparse;
 pub mod svm;
 pub mod text;
 pub mod train;
 pub mod train_config;
+mod train_matrix;
 
 /// The inline short-string type of head names and labels in predictions.
 pub use compact_str::CompactString;
+pub use class_weight::ClassWeight;
 pub use data::{load_labelled, load_labelled_from_bytes, LabelledData};
 pub use error::{FormatError, ModelError};
 pub use eval::{evaluate, ClassReport, Confusion, EvalExample, EvalReport, HeadReport};

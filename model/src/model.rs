@@ -5,74 +5,17 @@ use std::path::Path;
 
 use rayon::prelude::*;
 use compact_str::CompactString;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::calibrate::softmax_into;
 use crate::error::{FormatError, ModelError};
-use crate::numbers::NumberMode;
 use crate::features::{extract_keys, sublinear_tf, PipelineConfig, Scratch};
+use crate::file_payload;
 use crate::format;
 use crate::fused::FusedWeights;
-use crate::head_weights::HeadWeights;
+pub use crate::payload::{HeadMetrics, ModelMetadata};
+use crate::payload::Payload;
 use crate::remap::RemapTable;
-
-/// Per-head training figures, stored in the model metadata.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct HeadMetrics {
-    /// Head (label column) name.
-    pub head: String,
-    /// Rows with a label for this head.
-    pub rows: u64,
-    /// Distinct classes.
-    pub classes: u64,
-    /// Rows skipped because their label was empty.
-    pub skipped: u64,
-    /// Accuracy of the stored (quantised) model on its own training rows.
-    pub train_accuracy: f32,
-    /// Fitted softmax temperature.
-    pub temperature: f32,
-    /// Wall-clock fit time; not stored in the file (it would break byte-identical rebuilds).
-    #[serde(skip)]
-    pub fit_seconds: f64,
-}
-
-/// Provenance and settings of a trained model.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ModelMetadata {
-    /// Format version the model was written with.
-    pub format_version: u32,
-    /// "linear" or "naive-bayes".
-    pub algorithm: String,
-    /// Training seed.
-    pub seed: u64,
-    /// SVM C.
-    pub c: f32,
-    /// Creation time, RFC 3339 UTC.
-    pub created: String,
-    /// Hash of the training data (as given by the caller, e.g. [`crate::LabelledData::data_hash`]).
-    pub data_hash: String,
-    /// Training rows.
-    pub rows: u64,
-    /// Character cap applied to texts.
-    pub max_text_chars: u64,
-    /// Hash bits per feature block.
-    pub hash_bits: u32,
-    /// Features kept (seen in training).
-    pub n_features: u64,
-    /// Per-head figures, in head order.
-    pub heads: Vec<HeadMetrics>,
-}
-
-/// Everything that goes into the file.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub(crate) struct Payload {
-    pub pipeline: PipelineConfig,
-    /// Sorted feature keys; column = position.
-    pub keys: Vec<u32>,
-    pub idf: Vec<f32>,
-    pub heads: Vec<HeadWeights>,
-    pub metadata: ModelMetadata,
-}
 
 /// A trained, immutable model (`Send + Sync`; share it behind an `Arc`).
 #[derive(Debug, Clone)]
@@ -159,7 +102,7 @@ thread_local! {
 impl Model {
     pub(crate) fn from_payload(payload: Payload) -> Result<Model, ModelError> {
         validate(&payload)?;
-        let bytes = encode_payload(&payload).map_err(|e| FormatError::Corrupt(e.to_string()))?;
+        let bytes = file_payload::encode_v2(&payload)?;
         Ok(Model::assemble(payload, &bytes))
     }
 
@@ -264,7 +207,7 @@ impl Model {
     }
 
     /// Serving-path TF-IDF: count the (unsorted) keys straight into a dense per-column
-    /// accumulator instead of sorting them; equal to [`vectorize_with`] up to float
+    /// accumulator instead of sorting them; equal to the training rows (`train_matrix`) up to float
     /// summation order.
     fn vectorize_keys(&self, s: &mut PredictScratch, out: &mut Vec<(u32, f32)>) {
         let keys = s.features.keys();
@@ -298,7 +241,8 @@ impl Model {
             word_n2 += v * v * (1.0 - is_char);
             out.push((col, v));
         }
-        let inv = [word_n2, char_n2].map(|n2| if n2 > 0.0 { 1.0 / n2.sqrt() } else { 0.0 });
+        let mut inv = [word_n2, char_n2].map(|n2| if n2 > 0.0 { 1.0 / n2.sqrt() } else { 0.0 });
+        inv[1] *= self.payload.pipeline.char_weight;
         for e in out.iter_mut() {
             e.1 *= inv[usize::from(e.0 >= self.n_word_cols)];
         }
@@ -358,7 +302,7 @@ impl Model {
         // Serialising plain structs into a Vec cannot fail; an empty payload would be rejected on load.
         let mut payload = self.payload.clone();
         self.weights.restore_into(&mut payload.heads);
-        let payload = encode_payload(&payload).unwrap_or_default();
+        let payload = file_payload::encode_v2(&payload).unwrap_or_default();
         format::encode(&payload)
     }
 
@@ -372,77 +316,24 @@ impl Model {
 
     /// Parse a model from bytes (header, checksum and consistency checked; never panics).
     pub fn from_bytes(bytes: &[u8]) -> Result<Model, ModelError> {
-        let payload_bytes = format::decode(bytes)?;
-        let (mut payload, rest): (Payload, &[u8]) =
-            postcard::take_from_bytes(payload_bytes).map_err(|e| FormatError::Corrupt(e.to_string()))?;
-        // The version hashes the payload bytes: junk after the encoded model would load fine
-        // and give the same model a different version (found by fuzzing). The one byte allowed
-        // there is a non-fold number mode (files without it, all older ones, mean `Fold`).
-        payload.pipeline.numbers = match rest {
-            [] => NumberMode::Fold,
-            &[code] => NumberMode::from_code(code)
-                .filter(|m| *m != NumberMode::Fold)
-                .ok_or_else(|| FormatError::Corrupt(format!("unknown number mode {code} after the payload")))?,
-            _ => return Err(FormatError::Corrupt(format!("{} unread bytes at the end of the payload", rest.len())).into()),
-        };
-        // Likewise a non-minimal encoding (e.g. an over-long varint) of the same model: only the
-        // canonical bytes, which `to_bytes` writes, are accepted, so a model's version is stable
-        // across save and load (found by fuzzing). Costs one re-encode per load.
-        let canonical = encode_payload(&payload).map_err(|e| FormatError::Corrupt(e.to_string()))?;
-        if canonical != payload_bytes {
-            return Err(FormatError::Corrupt("payload is not canonically encoded".into()).into());
+        let (version, payload_bytes) = format::decode_versioned(bytes)?;
+        let payload = if version == 1 { file_payload::decode_v1(payload_bytes)? } else { file_payload::decode_v2(payload_bytes)? };
+        // The version hash is over the current format's bytes, so a version 1 file keeps its
+        // model's version when saved again. A non-minimal encoding (e.g. an over-long varint)
+        // of the same model would load with another version (found by fuzzing): only
+        // canonical bytes are accepted.
+        let canonical = file_payload::encode_v2(&payload)?;
+        if version != 1 && canonical != payload_bytes {
+            return Err(corrupt("payload is not canonically encoded"));
         }
         validate(&payload)?;
-        Ok(Model::assemble(payload, payload_bytes))
+        Ok(Model::assemble(payload, &canonical))
     }
 
     /// Load a model file.
     pub fn load(path: &Path) -> Result<Model, ModelError> {
         let bytes = format::read_file(path)?;
         Model::from_bytes(&bytes)
-    }
-}
-
-/// The payload bytes: postcard, then one number-mode byte unless the mode is `Fold` (which
-/// keeps fold models byte-identical to those written before the option existed).
-fn encode_payload(payload: &Payload) -> Result<Vec<u8>, postcard::Error> {
-    let mut bytes = postcard::to_allocvec(payload)?;
-    if payload.pipeline.numbers != NumberMode::Fold {
-        bytes.push(payload.pipeline.numbers.code());
-    }
-    Ok(bytes)
-}
-
-/// TF-IDF vector of extracted counts, shared by training and serving.
-pub(crate) fn vectorize_with(
-    cfg: &PipelineConfig,
-    table: &RemapTable,
-    idf: &[f32],
-    counts: &[(u32, u32)],
-    out: &mut Vec<(u32, f32)>,
-) {
-    out.clear();
-    let mut norms = [0f32; 2];
-    let mut split = 0;
-    for &(key, tf) in counts {
-        if let Some(col) = table.get(key) {
-            let v = sublinear_tf(tf) * idf[col as usize];
-            let b = cfg.block_of(key);
-            norms[b] += v * v;
-            if b == 0 {
-                split += 1;
-            }
-            out.push((col, v));
-        }
-    }
-    // Counts are sorted by key and word keys sort before char keys, so the word block is a prefix.
-    for (range, n2) in [(0..split, norms[0]), (split..out.len(), norms[1])] {
-        if n2 > 0.0 {
-            let inv = 1.0 / n2.sqrt();
-            for e in &mut out[range] {
-                e.1 *= inv;
-            }
-        }
     }
 }
 

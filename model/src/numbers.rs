@@ -7,12 +7,13 @@
 /// Number and code handling of the text pipeline (training option `numbers`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum NumberMode {
-    /// Split codes on punctuation and fold all-digit tokens into one placeholder (as before).
-    #[default]
+    /// Split codes on punctuation and fold all-digit tokens into one placeholder (before 0.2).
     Fold,
     /// Keep a code as one token plus its punctuation-separated parts; never fold digits.
     Keep,
-    /// As `Keep`, and add a shape token (`4 digits`, `hex`, `ip`, ...) after each token with a digit.
+    /// As `Keep`, and add a shape token (`4 digits`, `hex`, `ip`, ...) after each token with a
+    /// digit; the default.
+    #[default]
     KeepWithShape,
 }
 

@@ -27,11 +27,16 @@ pub struct LinearSvmParams {
     pub seed: u64,
     /// Compute [`LinearSvm::loo_scores`] (one extra pass over the data per class).
     pub loo_scores: bool,
+    /// Per-class factor on `c` for that class's own rows in its one-vs-rest problem (as
+    /// LIBLINEAR weights classes); empty means 1 for every class.
+    pub class_c: Vec<f32>,
+    /// NBSVM smoothing (see [`crate::nb_scaling`]); 0 trains on the plain features.
+    pub nb_scaling: f32,
 }
 
 impl Default for LinearSvmParams {
     fn default() -> Self {
-        LinearSvmParams { c: 0.5, eps: 0.1, max_iter: 1000, seed: 42, loo_scores: true }
+        LinearSvmParams { c: 0.5, eps: 0.1, max_iter: 1000, seed: 42, loo_scores: true, class_c: Vec::new(), nb_scaling: 0.0 }
     }
 }
 
@@ -72,18 +77,38 @@ struct BinaryFit {
     alpha: Vec<f32>,
 }
 
-/// Solve one binary problem; `y[i]` is +1 / -1, `qd_x[i]` is `||x_i||^2 + 1` (bias feature).
-/// `alpha0` warm-starts the duals (w is rebuilt from them so the primal-dual link holds).
-fn solve_binary(
-    x: &SparseRecords<'_>,
-    y: &[f32],
-    qd_x: &[f32],
-    p: &LinearSvmParams,
-    seed: u64,
-    alpha0: Option<&[f32]>,
-) -> BinaryFit {
+/// One binary problem: labels, the C of positive rows, and an optional feature scaling.
+struct BinaryProblem<'a> {
+    /// +1 / -1 per row.
+    y: &'a [f32],
+    /// `||s * x_i||^2 + 1` per row (the bias feature counts 1).
+    qd_x: &'a [f32],
+    /// C of the rows with `y = +1` (negatives use the base C).
+    c_pos: f32,
+    /// Squared per-feature scaling `s^2`: the problem is solved on `s * x`, while `w` holds
+    /// `s * w'` so it applies to unscaled rows (and updates carry `s^2`).
+    scale2: Option<&'a [f32]>,
+}
+
+/// Solve one binary problem. `alpha0` warm-starts the duals (w is rebuilt from them so the
+/// primal-dual link holds).
+fn solve_binary(x: &SparseRecords<'_>, prob: &BinaryProblem<'_>, p: &LinearSvmParams, seed: u64, alpha0: Option<&[f32]>) -> BinaryFit {
+    let (y, qd_x) = (prob.y, prob.qd_x);
     let l = y.len();
-    let diag = 0.5 / p.c;
+    let (diag_pos, diag_neg) = (0.5 / prob.c_pos, 0.5 / p.c);
+    let diag_of = |yi: f32| if yi > 0.0 { diag_pos } else { diag_neg };
+    let add_row = |w: &mut [f32], cols: &[u32], vals: &[f32], d: f32| match prob.scale2 {
+        Some(s2) => {
+            for (&c, &v) in cols.iter().zip(vals) {
+                w[c as usize] += d * v * s2[c as usize];
+            }
+        }
+        None => {
+            for (&c, &v) in cols.iter().zip(vals) {
+                w[c as usize] += d * v;
+            }
+        }
+    };
     let mut w = vec![0f32; x.matrix.n_cols];
     let mut b = 0f32; // weight of the constant bias feature (value 1), regularised as in LIBLINEAR
     let mut alpha = match alpha0 {
@@ -94,9 +119,7 @@ fn solve_binary(
         if a > 0.0 {
             let (cols, vals) = x.row(i);
             let d = a * y[i];
-            for (&c, &v) in cols.iter().zip(vals) {
-                w[c as usize] += d * v;
-            }
+            add_row(&mut w, cols, vals, d);
             b += d;
         }
     }
@@ -116,6 +139,7 @@ fn solve_binary(
             let i = index[s];
             let (cols, vals) = x.row(i);
             let yi = y[i];
+            let diag = diag_of(yi);
             let g = yi * (dot(cols, vals, &w) + b) - 1.0 + alpha[i] * diag;
             let mut pg = 0.0;
             if alpha[i] == 0.0 {
@@ -135,9 +159,7 @@ fn solve_binary(
                 let old = alpha[i];
                 alpha[i] = (old - g / (qd_x[i] + diag)).max(0.0);
                 let d = (alpha[i] - old) * yi;
-                for (&c, &v) in cols.iter().zip(vals) {
-                    w[c as usize] += d * v;
-                }
+                add_row(&mut w, cols, vals, d);
                 b += d;
             }
             s += 1;
@@ -181,6 +203,9 @@ impl LinearSvmParams {
         if !(self.c > 0.0 && self.c.is_finite()) {
             return Err(ModelError::invalid_config("c", format!("must be a finite number > 0, got {}", self.c)));
         }
+        if let Some(bad) = self.class_c.iter().find(|w| !(w.is_finite() && **w > 0.0)) {
+            return Err(ModelError::invalid_config("class_weight", format!("weights must be finite numbers > 0, got {bad}")));
+        }
         let x = &dataset.records;
         let targets = &dataset.targets;
         let n = x.rows.len();
@@ -194,6 +219,7 @@ impl LinearSvmParams {
             on_class_done();
             return Ok(LinearSvm { n_features: d, n_classes: 1, weights: vec![0.0; d], bias: vec![0.0], alpha: Vec::new(), loo_scores: vec![0.0; n] });
         }
+        let nb = (self.nb_scaling > 0.0).then(|| crate::nb_scaling::ClassSums::new(x, targets.as_slice().unwrap_or(&[]), self.nb_scaling));
         let fits: Vec<(BinaryFit, Vec<f32>)> = crate::parallel::install(|| {
             (0..k)
                 .into_par_iter()
@@ -201,11 +227,18 @@ impl LinearSvmParams {
                     let y: Vec<f32> = targets.iter().map(|&t| if t == c { 1.0 } else { -1.0 }).collect();
                     let seed = self.seed ^ (c as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
                     let init = alpha0.and_then(|a| a.get(c)).map(Vec::as_slice);
-                    let fit = solve_binary(x, &y, &qd_x, self, seed, init);
+                    let scale2 = nb.as_ref().map(|s| s.squared_scaling(c));
+                    let qd_scaled = scale2.as_ref().map(|s2| {
+                        (0..n).map(|i| x.row(i).0.iter().zip(x.row(i).1).map(|(&j, v)| v * v * s2[j as usize]).sum::<f32>() + 1.0).collect::<Vec<f32>>()
+                    });
+                    let qd = qd_scaled.as_deref().unwrap_or(&qd_x);
+                    let c_pos = self.c * self.class_c.get(c).copied().unwrap_or(1.0);
+                    let prob = BinaryProblem { y: &y, qd_x: qd, c_pos, scale2: scale2.as_deref() };
+                    let fit = solve_binary(x, &prob, self, seed, init);
                     let loo: Vec<f32> = (0..if self.loo_scores { n } else { 0 })
                         .map(|i| {
                             let (cols, vals) = x.row(i);
-                            dot(cols, vals, &fit.w) + fit.bias - fit.alpha[i] * y[i] * qd_x[i]
+                            dot(cols, vals, &fit.w) + fit.bias - fit.alpha[i] * y[i] * qd[i]
                         })
                         .collect();
                     on_class_done();

@@ -12,12 +12,12 @@ use rayon::prelude::*;
 use crate::bayes::NaiveBayesParams;
 use crate::calibrate::fit_temperature;
 use crate::error::ModelError;
-use crate::features::{extract, smooth_idf, Scratch};
 use crate::format::FORMAT_VERSION;
 use crate::head_weights::HeadWeights;
-use crate::model::{vectorize_with, HeadMetrics, Model, ModelMetadata, Payload};
-use crate::remap::RemapTable;
+use crate::model::Model;
+use crate::payload::{HeadMetrics, ModelMetadata, Payload};
 use crate::sparse::{CsrMatrix, SparseRecords};
+use crate::train_matrix::TrainMatrix;
 use crate::svm::{argmax, LinearSvm, LinearSvmParams, SplitMix};
 pub use crate::train_config::{Algorithm, TrainConfig};
 
@@ -102,42 +102,7 @@ fn fit_on_pool(
         }
     }
     let pipeline = config.pipeline();
-
-    // 1. Hashed counts per document.
-    let counts: Vec<Vec<(u32, u32)>> = texts
-        .par_iter()
-        .map_init(Scratch::default, |s, t| {
-            extract(&pipeline, t, s);
-            s.counts.clone()
-        })
-        .collect();
-    // 2. Vocabulary = keys seen in training, with document frequencies.
-    let mut all: Vec<u32> = counts.iter().flat_map(|d| d.iter().map(|&(k, _)| k)).collect();
-    all.par_sort_unstable();
-    let mut keys = Vec::new();
-    let mut df: Vec<u32> = Vec::new();
-    for k in all {
-        if keys.last() == Some(&k) {
-            if let Some(last) = df.last_mut() {
-                *last += 1;
-            }
-        } else {
-            keys.push(k);
-            df.push(1);
-        }
-    }
-    let idf: Vec<f32> = df.iter().map(|&d| smooth_idf(texts.len(), d)).collect();
-    let table = RemapTable::new(&keys);
-    let rows: Vec<Vec<(u32, f32)>> = counts
-        .par_iter()
-        .map(|c| {
-            let mut v = Vec::with_capacity(c.len());
-            vectorize_with(&pipeline, &table, &idf, c, &mut v);
-            v
-        })
-        .collect();
-    drop(counts);
-    let matrix = CsrMatrix::from_rows(rows, keys.len());
+    let TrainMatrix { keys, idf, matrix } = crate::train_matrix::build(&pipeline, texts);
     progress(TrainProgress::Features { docs: texts.len(), features: keys.len() });
 
     // 3. Heads.
@@ -163,8 +128,25 @@ fn fit_on_pool(
         hash_bits: pipeline.hash_bits,
         n_features: keys.len() as u64,
         heads: metrics,
+        ..ModelMetadata::default()
     };
-    Model::from_payload(Payload { pipeline, keys, idf, heads: head_weights, metadata })
+    let mut payload = Payload { pipeline, keys, idf, heads: head_weights, metadata };
+    if config.max_model_mb > 0.0 {
+        let mass = column_mass(&matrix);
+        drop(matrix);
+        let max_bytes = (f64::from(config.max_model_mb) * 1e6) as usize;
+        payload.metadata.pruned_features = crate::prune::prune_to_size(&mut payload, &mass, max_bytes)? as u64;
+    }
+    Model::from_payload(payload)
+}
+
+/// Sum of each column's values over all rows (a feature's weight in the training data).
+fn column_mass(matrix: &CsrMatrix) -> Vec<f32> {
+    let mut mass = vec![0f32; matrix.n_cols];
+    for (&c, &v) in matrix.indices.iter().zip(&matrix.values) {
+        mass[c as usize] += v;
+    }
+    mass
 }
 
 fn fit_head(
@@ -196,22 +178,24 @@ fn fit_head(
         .filter_map(|&i| labels[i].as_deref().map(str::trim).and_then(|l| class_ids.get(l).copied()))
         .collect();
     let k = classes.len();
+    let mut counts = vec![0usize; k];
+    for &t in targets.iter() {
+        counts[t] += 1;
+    }
+    let class_c = config.class_weight.factors(name, &classes, &counts)?;
     progress(TrainProgress::HeadStarted { head: name.to_string(), index, heads: n_heads, classes: k });
-    let (temperature, warm) = match holdout_temperature(matrix, &rows, &targets, k, config)? {
-        Some((t, warm)) => (t, warm),
-        None => (f32::NAN, None), // filled in from the full fit's leave-one-out scores below
-    };
+    let held = holdout_rows(&targets, k, config);
     let dataset = DatasetBase::new(SparseRecords { matrix, rows: &rows }, targets);
     let done = AtomicUsize::new(0);
     let on_class = || {
         let d = done.fetch_add(1, Ordering::Relaxed) + 1;
         progress(TrainProgress::ClassDone { head: name.to_string(), done: d, total: k });
     };
-    let fitted = fit_algorithm(&dataset, config, warm.as_deref(), temperature.is_nan(), &on_class)?;
-    let temperature = if temperature.is_nan() {
-        fit_temperature(&fitted.loo_scores, k, dataset.targets.as_slice().unwrap_or(&[]))
-    } else {
-        temperature
+    let fitted = fit_algorithm(&dataset, config, &class_c, None, held.is_none(), &on_class)?;
+    let truth = dataset.targets.as_slice().unwrap_or(&[]);
+    let temperature = match &held {
+        Some(held) => holdout_temperature(matrix, &rows, truth, held, k, config, &class_c, &fitted.alpha)?,
+        None => fit_temperature(&fitted.loo_scores, k, truth),
     };
     let stride = k.div_ceil(16) * 16;
     let (q, scales) = quantise(&fitted.weights, k, stride, matrix.n_cols);
@@ -232,13 +216,22 @@ fn fit_head(
 fn fit_algorithm(
     dataset: &DatasetBase<SparseRecords<'_>, Array1<usize>>,
     config: &TrainConfig,
+    class_c: &[f32],
     warm: Option<&[Vec<f32>]>,
     loo_scores: bool,
     on_class: &(dyn Fn() + Sync),
 ) -> Result<LinearSvm, ModelError> {
     match config.algorithm {
-        Algorithm::Linear => LinearSvmParams { c: config.c, eps: config.eps, max_iter: config.max_iter, seed: config.seed, loo_scores }
-            .fit_warm(dataset, warm, on_class),
+        Algorithm::Linear => LinearSvmParams {
+            c: config.c,
+            eps: config.eps,
+            max_iter: config.max_iter,
+            seed: config.seed,
+            loo_scores,
+            class_c: class_c.to_vec(),
+            nb_scaling: config.nb_scaling,
+        }
+        .fit_warm(dataset, warm, on_class),
         Algorithm::NaiveBayes => {
             let k = dataset.targets.iter().copied().max().unwrap_or(0) + 1;
             let f = NaiveBayesParams { alpha: config.nb_alpha, max_features: config.nb_max_features }.fit(dataset)?;
@@ -250,28 +243,18 @@ fn fit_algorithm(
     }
 }
 
-/// Fit the softmax temperature on held-out decision values: a seeded, stratified
-/// `calibration_holdout` share of every class with at least two rows is held out, a model is
-/// fitted on the rest and scores the held-out rows. `None` when nothing can be held out.
-/// Also returns that model's duals mapped onto all rows (zero for held-out ones), which
-/// warm-start the final fit so calibration costs little extra time.
-#[allow(clippy::type_complexity)]
-fn holdout_temperature(
-    matrix: &CsrMatrix,
-    rows: &[usize],
-    targets: &Array1<usize>,
-    k: usize,
-    config: &TrainConfig,
-) -> Result<Option<(f32, Option<Vec<Vec<f32>>>)>, ModelError> {
+/// Which rows to hold out for calibration: a seeded, stratified `calibration_holdout` share
+/// of every class with at least two rows; `None` when nothing can be held out.
+fn holdout_rows(targets: &Array1<usize>, k: usize, config: &TrainConfig) -> Option<Vec<bool>> {
     let frac = config.calibration_holdout;
     if k < 2 || !(frac > 0.0 && frac < 1.0) {
-        return Ok(None);
+        return None;
     }
     let mut by_class: Vec<Vec<usize>> = vec![Vec::new(); k];
     for (i, &t) in targets.iter().enumerate() {
         by_class[t].push(i);
     }
-    let mut held = vec![false; rows.len()];
+    let mut held = vec![false; targets.len()];
     for (c, members) in by_class.iter_mut().enumerate() {
         if members.len() < 2 {
             continue;
@@ -285,17 +268,34 @@ fn holdout_temperature(
             held[i] = true;
         }
     }
+    held.contains(&true).then_some(held)
+}
+
+/// Fit the softmax temperature on held-out decision values: a model fitted without the `held`
+/// rows scores them. That model starts from the full fit's duals with the held-out rows'
+/// duals removed, so it is a few passes away from converged and costs a fraction of a fit
+/// (fitting it cold and warm-starting the full fit from it cost about twice as much).
+#[allow(clippy::too_many_arguments)]
+fn holdout_temperature(
+    matrix: &CsrMatrix,
+    rows: &[usize],
+    targets: &[usize],
+    held: &[bool],
+    k: usize,
+    config: &TrainConfig,
+    class_c: &[f32],
+    full_alpha: &[Vec<f32>],
+) -> Result<f32, ModelError> {
     let (fit_idx, hold_idx): (Vec<usize>, Vec<usize>) = (0..rows.len()).partition(|&i| !held[i]);
-    if hold_idx.is_empty() {
-        return Ok(None);
-    }
     let fit_rows: Vec<usize> = fit_idx.iter().map(|&i| rows[i]).collect();
     let fit_targets: Array1<usize> = fit_idx.iter().map(|&i| targets[i]).collect();
     let ds = DatasetBase::new(SparseRecords { matrix, rows: &fit_rows }, fit_targets);
+    let warm: Option<Vec<Vec<f32>>> = (full_alpha.len() == k)
+        .then(|| full_alpha.iter().map(|a| fit_idx.iter().map(|&i| a.get(i).copied().unwrap_or(0.0)).collect()).collect());
     // The calibration model only has to rank classes like the final one: a looser tolerance
-    // is enough, and its duals still warm-start the final fit.
+    // is enough.
     let loose = TrainConfig { eps: config.eps.max(0.5), ..config.clone() };
-    let model = fit_algorithm(&ds, &loose, None, false, &|| {})?;
+    let model = fit_algorithm(&ds, &loose, class_c, warm.as_deref(), false, &|| {})?;
     let mut scores = Vec::with_capacity(hold_idx.len() * k);
     let mut truth = Vec::with_capacity(hold_idx.len());
     for &i in &hold_idx {
@@ -306,31 +306,18 @@ fn holdout_temperature(
         scores.extend(d);
         truth.push(targets[i]);
     }
-    let warm = (model.alpha.len() == k).then(|| {
-        model
-            .alpha
-            .iter()
-            .map(|a| {
-                let mut full = vec![0f32; rows.len()];
-                for (j, &i) in fit_idx.iter().enumerate() {
-                    full[i] = a[j];
-                }
-                full
-            })
-            .collect()
-    });
-    Ok(Some((fit_temperature(&scores, k, &truth), warm)))
+    Ok(fit_temperature(&scores, k, &truth))
 }
 
 /// Class-major f32 weights -> feature-major i8 rows of `stride` with one scale per feature
-/// (max |w| / 127).
+/// (max |w| / 127, rounded to the bfloat16 the file stores).
 fn quantise(weights: &[f32], k: usize, stride: usize, d: usize) -> (Vec<u8>, Vec<f32>) {
     let mut q = vec![0u8; d * stride];
     let mut scales = vec![0f32; d];
     for j in 0..d {
         let max = (0..k).map(|c| weights[c * d + j].abs()).fold(0f32, f32::max);
         if max > 0.0 && max.is_finite() {
-            let scale = max / 127.0;
+            let scale = crate::file_payload::round_bf16(max / 127.0);
             scales[j] = scale;
             for c in 0..k {
                 q[j * stride + c] = ((weights[c * d + j] / scale).round().clamp(-127.0, 127.0) as i8) as u8;

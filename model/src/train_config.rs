@@ -5,6 +5,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::bayes::NaiveBayesParams;
+use crate::class_weight::ClassWeight;
 use crate::error::ModelError;
 use crate::features::PipelineConfig;
 use crate::numbers::NumberMode;
@@ -84,9 +85,25 @@ pub struct TrainConfig {
     /// Fold all-digit tokens into one placeholder (applies to `numbers = "fold"` only).
     #[serde(alias = "foldNumbers")]
     pub fold_numbers: bool,
-    /// Numbers and codes: `fold` (default), `keep` (codes survive as one token plus their
-    /// parts) or `keep_with_shape` (also a shape token such as `4 digits`, `hex`, `ip`).
+    /// Numbers and codes: `keep_with_shape` (the default: codes survive as one token plus
+    /// their parts, and a shape token such as `4 digits`, `hex`, `ip` follows), `keep` (no
+    /// shape token) or `fold` (digits become one placeholder, the behaviour before 0.2).
     pub numbers: NumberMode,
+    /// Weight of the char n-gram block against the word block (see [`PipelineConfig`]).
+    #[serde(alias = "charWeight")]
+    pub char_weight: f32,
+    /// How each class's own rows count in its one-vs-rest problem: `balanced` (the default),
+    /// `none` or a label -> factor object.
+    #[serde(alias = "classWeight")]
+    pub class_weight: ClassWeight,
+    /// NBSVM feature scaling (see `nb_scaling`): the smoothing of its log-count ratios, e.g.
+    /// 1; 0 (the default) trains on the plain TF-IDF features.
+    #[serde(alias = "nbScaling")]
+    pub nb_scaling: f32,
+    /// Largest model file in MB: past it the features that contribute least are dropped
+    /// (0 = no limit).
+    #[serde(alias = "maxModelMb")]
+    pub max_model_mb: f32,
     /// SVM stopping tolerance.
     #[serde(alias = "tol")]
     pub eps: f32,
@@ -124,6 +141,10 @@ impl Default for TrainConfig {
             char_ngram_max: p.char_ngram_max,
             fold_numbers: p.fold_numbers,
             numbers: p.numbers,
+            char_weight: p.char_weight,
+            class_weight: ClassWeight::Balanced,
+            nb_scaling: 0.0,
+            max_model_mb: 5.0,
             eps: 0.1,
             max_iter: 1000,
             calibration_holdout: 0.2,
@@ -160,6 +181,9 @@ impl TrainConfig {
         positive("c", f64::from(self.c))?;
         positive("eps", f64::from(self.eps))?;
         positive("nb_alpha", self.nb_alpha)?;
+        positive("char_weight", f64::from(self.char_weight))?;
+        at_least_zero("nb_scaling", f64::from(self.nb_scaling))?;
+        at_least_zero("max_model_mb", f64::from(self.max_model_mb))?;
         at_least_one("max_iter", self.max_iter)?;
         at_least_one("max_text_chars", self.max_text_chars)?;
         at_least_one("nb_max_features", self.nb_max_features)?;
@@ -190,6 +214,7 @@ impl TrainConfig {
             char_ngram_max: self.char_ngram_max,
             fold_numbers: self.fold_numbers,
             numbers: self.numbers,
+            char_weight: self.char_weight,
         }
     }
 }
@@ -199,6 +224,13 @@ fn positive(field: &str, value: f64) -> Result<(), ModelError> {
         return Ok(());
     }
     Err(ModelError::invalid_config(field, format!("must be a finite number > 0, got {value}")))
+}
+
+fn at_least_zero(field: &str, value: f64) -> Result<(), ModelError> {
+    if value.is_finite() && value >= 0.0 {
+        return Ok(());
+    }
+    Err(ModelError::invalid_config(field, format!("must be a finite number >= 0, got {value}")))
 }
 
 fn at_least_one(field: &str, value: usize) -> Result<(), ModelError> {

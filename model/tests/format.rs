@@ -69,7 +69,7 @@ fn rejects_foreign_truncated_corrupt_and_newer_files() {
 
     let mut newer = bytes.clone();
     newer[8..12].copy_from_slice(&99u32.to_le_bytes());
-    assert_eq!(format_err(Model::from_bytes(&newer)), FormatError::UnsupportedVersion { found: 99, supported: 1 });
+    assert_eq!(format_err(Model::from_bytes(&newer)), FormatError::UnsupportedVersion { found: 99, supported: triagekit_model::format::FORMAT_VERSION });
 
     // A huge declared length is refused from the header alone.
     let mut huge = bytes[..24].to_vec();
@@ -150,7 +150,8 @@ fn junk_after_the_payload_is_rejected() {
 #[test]
 fn fuzz_model_load_version_drift_regression() {
     let input = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/fuzz-model-load-version-drift.bin")).unwrap();
-    let wrapped = triagekit_model::format::encode(&input[1..]);
+    // A version 1 payload (the format of the time).
+    let wrapped = triagekit_model::format::encode_version(1, &input[1..]);
     // It used to load (with a version its own re-save did not keep); it has bytes after the model.
     assert!(matches!(format_err(Model::from_bytes(&wrapped)), FormatError::Corrupt(m) if m.contains("unread bytes")));
 }
@@ -160,7 +161,7 @@ fn fuzz_model_load_version_drift_regression() {
 #[test]
 fn fuzz_model_load_noncanonical_regression() {
     let input = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/fuzz-model-load-noncanonical.bin")).unwrap();
-    let wrapped = triagekit_model::format::encode(&input[1..]);
+    let wrapped = triagekit_model::format::encode_version(1, &input[1..]);
     assert!(matches!(format_err(Model::from_bytes(&wrapped)), FormatError::Corrupt(m) if m.contains("canonical")));
 }
 
@@ -187,4 +188,31 @@ fn over_long_varint_is_rejected() {
         }
     }
     assert!(found, "no over-long varint spelling was detected as non-canonical");
+}
+
+/// A model written by triagekit 0.1 (format 1, `hash_bits` 12, trained on the first 120 rows
+/// of `fixtures/train/tickets.csv`) with the predictions that build made for its first 5 texts.
+#[test]
+fn format_1_files_still_load_and_predict_as_written() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data");
+    let bytes = std::fs::read(format!("{dir}/v1-small.tkm")).unwrap();
+    assert_eq!(u32::from_le_bytes(bytes[8..12].try_into().unwrap()), 1, "the fixture is a format 1 file");
+    let m = Model::from_bytes(&bytes).unwrap();
+    let want: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(format!("{dir}/v1-small.predictions.json")).unwrap()).unwrap();
+    let data = common::fixture(&["category"]);
+    for (i, want) in want.as_array().unwrap().iter().enumerate() {
+        let got = serde_json::to_value(m.predict(&data.texts[i], 3)).unwrap();
+        for (g, w) in got["heads"].as_array().unwrap().iter().zip(want["heads"].as_array().unwrap()) {
+            assert_eq!(g["label"], w["label"], "text {i}");
+            let (gc, wc) = (g["confidence"].as_f64().unwrap(), w["confidence"].as_f64().unwrap());
+            // Loading rounds idf and scales to the bfloat16 that format 2 stores.
+            assert!((gc - wc).abs() < 0.02, "text {i}: {gc} vs {wc}");
+        }
+    }
+    // Saved again it is a format 2 file of the same model: same version, same predictions.
+    let again = Model::from_bytes(&m.to_bytes()).unwrap();
+    assert_eq!(u32::from_le_bytes(again.to_bytes()[8..12].try_into().unwrap()), triagekit_model::format::FORMAT_VERSION);
+    assert_eq!(again.version(), m.version());
+    assert_eq!(again.predict(&data.texts[0], 3), m.predict(&data.texts[0], 3));
+    assert!(again.to_bytes().len() < bytes.len(), "format 2 is smaller");
 }

@@ -1,4 +1,4 @@
-//! The `numbers` training option: codes carry signal, the mode persists, old files mean fold.
+//! The `numbers` training option: codes carry signal, the mode persists (default keep_with_shape).
 
 mod common;
 
@@ -60,27 +60,29 @@ fn keep_models_round_trip_and_predict_identically() {
 }
 
 #[test]
-fn fold_files_have_no_trailer_and_a_trailer_byte_is_checked() {
+fn the_mode_is_stored_and_an_unknown_mode_byte_is_rejected() {
     let fold = fit(NumberMode::Fold);
     let keep = fit(NumberMode::Keep);
     assert_ne!(fold.version(), keep.version());
-    // A file without the trailer (every file written before the option) loads as fold.
-    let loaded = Model::from_bytes(&fold.to_bytes()).unwrap();
-    assert_eq!(loaded.pipeline().numbers, NumberMode::Fold);
-    // The keep file is the fold layout plus one byte; a fold (0) or unknown byte is rejected.
-    let payload = triagekit_model::format::decode(&keep.to_bytes()).unwrap().to_vec();
-    for bad in [0u8, 3, 255] {
-        let mut p = payload.clone();
-        *p.last_mut().unwrap() = bad;
+    assert_eq!(Model::from_bytes(&keep.to_bytes()).unwrap().pipeline().numbers, NumberMode::Keep);
+    assert_eq!(Model::from_bytes(&fold.to_bytes()).unwrap().pipeline().numbers, NumberMode::Fold);
+    // Both payloads start with the same pipeline settings but for the mode byte.
+    let a = triagekit_model::format::decode(&fold.to_bytes()).unwrap().to_vec();
+    let b = triagekit_model::format::decode(&keep.to_bytes()).unwrap().to_vec();
+    let at = a.iter().zip(&b).position(|(x, y)| x != y).unwrap();
+    assert_eq!((a[at], b[at]), (0, 1), "the first difference is the mode byte");
+    for bad in [3u8, 255] {
+        let mut p = b.clone();
+        p[at] = bad;
         let err = Model::from_bytes(&triagekit_model::format::encode(&p)).unwrap_err();
-        assert!(matches!(err, ModelError::Format(FormatError::Corrupt(_))), "{bad}: {err}");
+        assert!(matches!(&err, ModelError::Format(FormatError::Corrupt(m)) if m.contains("number mode")), "{bad}: {err}");
     }
 }
 
 #[test]
-fn config_without_the_field_means_fold_and_a_bad_value_names_it() {
-    assert_eq!(TrainConfig::default().numbers, NumberMode::Fold);
-    assert_eq!(TrainConfig::from_value(&json!({"seed": 1})).unwrap().numbers, NumberMode::Fold);
+fn config_without_the_field_means_keep_with_shape_and_a_bad_value_names_it() {
+    assert_eq!(TrainConfig::default().numbers, NumberMode::KeepWithShape);
+    assert_eq!(TrainConfig::from_value(&json!({"seed": 1})).unwrap().numbers, NumberMode::KeepWithShape);
     assert_eq!(TrainConfig::from_value(&json!({"numbers": "keep"})).unwrap().numbers, NumberMode::Keep);
     let shape = TrainConfig::from_value(&json!({"numbers": "keep_with_shape"})).unwrap();
     assert_eq!(shape.numbers, NumberMode::KeepWithShape);

@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use triagekit_model::{load_labelled, Algorithm, Model, NumberMode, TrainConfig, TrainProgress};
+use triagekit_model::{load_labelled, Algorithm, ClassWeight, Model, NumberMode, TrainConfig, TrainProgress};
 
 use super::output::outln;
 
@@ -37,6 +37,29 @@ pub struct TrainArgs {
     /// stay one token plus their parts) or keep_with_shape (also a shape token like "4 digits").
     #[arg(long, default_value_t = TrainConfig::default().numbers, value_parser = parse_model_option::<NumberMode>)]
     pub numbers: NumberMode,
+    /// Class weights: balanced (rare classes count more; the default), none, or a JSON object
+    /// of label -> weight such as '{"hardware": 2}'.
+    #[arg(long, default_value = TrainConfig::default().class_weight.as_str(), value_parser = parse_class_weight)]
+    pub class_weight: ClassWeight,
+    /// NBSVM feature scaling: smoothing of its log-count ratios (e.g. 1; helps long, noisy
+    /// texts); 0 turns it off.
+    #[arg(long, default_value_t = TrainConfig::default().nb_scaling)]
+    pub nb_scaling: f32,
+    /// Weight of char n-grams against words (above 1 for short texts, below 1 for long ones).
+    #[arg(long, default_value_t = TrainConfig::default().char_weight)]
+    pub char_weight: f32,
+    /// Largest model file in MB; past it the least important features are dropped (0 = no limit).
+    #[arg(long, default_value_t = TrainConfig::default().max_model_mb)]
+    pub max_model_mb: f32,
+}
+
+/// `--class-weight`: a name, or a JSON object of label -> weight.
+fn parse_class_weight(s: &str) -> Result<ClassWeight, String> {
+    if s.trim_start().starts_with('{') {
+        serde_json::from_str(s).map_err(|e| format!("invalid training option class_weight: {e}"))
+    } else {
+        ClassWeight::parse(s).map_err(|e| format!("invalid training option class_weight: {e}"))
+    }
 }
 
 /// A flag value parsed by the model crate's `FromStr` (which names the option in its error).
@@ -64,6 +87,10 @@ impl TrainArgs {
             c: self.c,
             max_text_chars: self.max_text_chars,
             numbers: self.numbers,
+            class_weight: self.class_weight.clone(),
+            nb_scaling: self.nb_scaling,
+            char_weight: self.char_weight,
+            max_model_mb: self.max_model_mb,
             ..TrainConfig::default()
         }
     }
