@@ -6,6 +6,7 @@
 // Library code returns typed errors instead of panicking on input; tests may unwrap.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+mod batch_scores;
 pub mod bayes;
 pub mod calibrate;
 pub mod data;
@@ -14,6 +15,7 @@ pub mod eval;
 pub mod features;
 pub mod format;
 mod fused;
+mod head_check;
 mod head_weights;
 mod kernel;
 pub mod model;
@@ -26,6 +28,7 @@ pub mod svm;
 pub mod text;
 pub mod train;
 pub mod train_config;
+mod version;
 
 /// The inline short-string type of head names and labels in predictions.
 pub use compact_str::CompactString;
