@@ -32,7 +32,7 @@ mod version;
 
 /// The inline short-string type of head names and labels in predictions.
 pub use compact_str::CompactString;
-pub use data::{load_labelled, load_labelled_from_bytes, LabelledData};
+pub use data::{join_text_fields, load_labelled, load_labelled_from_bytes, LabelledData};
 pub use error::{FormatError, ModelError};
 pub use eval::{evaluate, ClassReport, Confusion, EvalExample, EvalReport, HeadReport};
 pub use features::PipelineConfig;
