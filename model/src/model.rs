@@ -166,7 +166,7 @@ impl Model {
     fn assemble(mut payload: Payload, payload_bytes: &[u8]) -> Model {
         let weights = FusedWeights::take_from(&mut payload.heads, payload.keys.len());
         let table = RemapTable::new(&payload.keys);
-        let version = crate::version::content_version(&payload, payload_bytes);
+        let version = crate::version::content_version(&payload.metadata, |m| m.created.clear(), payload_bytes);
         let word_limit = 1u32 << payload.pipeline.hash_bits;
         let n_word_cols = payload.keys.partition_point(|&k| k < word_limit) as u32;
         Model { payload, weights, table, n_word_cols, version }

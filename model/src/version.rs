@@ -2,20 +2,22 @@
 //! time it was made, so refitting the same data with the same settings and seed gives the
 //! same version.
 
+use serde::Serialize;
 use xxhash_rust::xxh3::Xxh3;
 
-use crate::model::Payload;
-
-/// Hex xxh3 of the payload bytes with `metadata.created` left out. The metadata is the last
-/// field of the payload (only the number-mode byte may follow it), so its encoding is swapped
-/// for one with an empty `created` without re-encoding the weights.
-pub(crate) fn content_version(payload: &Payload, payload_bytes: &[u8]) -> String {
+/// Hex xxh3 of the payload bytes with the metadata's timestamps left out (`timeless` clears
+/// them on a copy). The metadata is the last field of the payload (only the number-mode byte
+/// may follow it), so its encoding is swapped for the timeless one without re-encoding the
+/// weights.
+pub(crate) fn content_version<M: Serialize + Clone>(metadata: &M, timeless: impl FnOnce(&mut M), payload_bytes: &[u8]) -> String {
+    let mut blank = metadata.clone();
+    timeless(&mut blank);
     let mut hasher = Xxh3::new();
-    match (postcard::to_allocvec(&payload.metadata), timeless_metadata(payload)) {
-        (Ok(meta), Some(timeless)) => match find_tail(payload_bytes, &meta) {
+    match (postcard::to_allocvec(metadata), postcard::to_allocvec(&blank)) {
+        (Ok(meta), Ok(blank)) => match find_tail(payload_bytes, &meta) {
             Some(start) => {
                 hasher.update(&payload_bytes[..start]);
-                hasher.update(&timeless);
+                hasher.update(&blank);
                 hasher.update(&payload_bytes[start + meta.len()..]);
             }
             // Not the layout described above: hash everything rather than guess.
@@ -24,12 +26,6 @@ pub(crate) fn content_version(payload: &Payload, payload_bytes: &[u8]) -> String
         _ => hasher.update(payload_bytes),
     }
     format!("{:016x}", hasher.digest())
-}
-
-fn timeless_metadata(payload: &Payload) -> Option<Vec<u8>> {
-    let mut metadata = payload.metadata.clone();
-    metadata.created.clear();
-    postcard::to_allocvec(&metadata).ok()
 }
 
 /// Where `meta` starts if it ends the payload, or ends it but for one trailing byte.

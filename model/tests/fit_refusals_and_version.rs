@@ -34,9 +34,11 @@ fn a_single_class_head_is_refused() {
 fn evaluating_no_labelled_rows_is_refused() {
     let m = Model::fit(&texts(), &two_classes(), &common::fixed_config()).unwrap();
     let err = evaluate(&m, &[], &heads(&[])).unwrap_err();
-    assert!(matches!(err, ModelError::NoData(_)), "{err:?}");
+    assert!(matches!(err, ModelError::InvalidInput(_)), "{err:?}");
+    assert!(err.to_string().contains("no labelled rows to evaluate"), "{err}");
     let err = evaluate(&m, &texts(), &heads(&["", "", "", "", "", ""])).unwrap_err();
-    assert!(matches!(err, ModelError::NoData(_)), "{err:?}");
+    assert!(matches!(err, ModelError::InvalidInput(_)), "{err:?}");
+    assert!(err.to_string().contains("no labelled rows to evaluate"), "{err}");
     assert!(evaluate(&m, &texts(), &two_classes()).is_ok());
 }
 

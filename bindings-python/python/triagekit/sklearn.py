@@ -56,6 +56,9 @@ class TriageClassifier(ClassifierMixin, BaseEstimator):
         max_iter=None,
         calibration_holdout=None,
         algorithm=None,
+        fold_numbers=None,
+        nb_alpha=None,
+        nb_max_features=None,
         text=None,
     ):
         self.c = c
@@ -71,6 +74,9 @@ class TriageClassifier(ClassifierMixin, BaseEstimator):
         self.max_iter = max_iter
         self.calibration_holdout = calibration_holdout
         self.algorithm = algorithm
+        self.fold_numbers = fold_numbers
+        self.nb_alpha = nb_alpha
+        self.nb_max_features = nb_max_features
         self.text = text
 
     def _training_options(self):
@@ -86,11 +92,25 @@ class TriageClassifier(ClassifierMixin, BaseEstimator):
         if self.text is not None and hasattr(X, "columns"):
             X = X[[self.text] if isinstance(self.text, str) else list(self.text)]
         ndim = getattr(X, "ndim", None)
-        if ndim is None:
-            ndim = np.ndim(np.asarray(X, dtype=object)) if len(X) else 1
+        if ndim is None or not hasattr(X, "shape"):
+            X = np.asarray(X, dtype=object)
+            if X.ndim == 2 or any(isinstance(x, np.ndarray) for x in X[:1]):
+                X = np.asarray(X.tolist(), dtype=object)
+            ndim = X.ndim
         if ndim == 1:
-            if reset and hasattr(self, "n_features_in_"):
-                del self.n_features_in_
+            if getattr(getattr(X, "dtype", None), "kind", "O") in "biufc":
+                raise TriageValueError(
+                    "X is a 1-d array of numbers; a 1-d X is a column of texts (a 2-d table is "
+                    "read row by row). Reshape your data with X.reshape(-1, 1) for one column."
+                )
+            if reset:
+                self.__dict__.pop("n_features_in_", None)
+                self.__dict__.pop("feature_names_in_", None)
+            elif hasattr(self, "n_features_in_"):
+                raise TriageValueError(
+                    f"X is 1-d but this model was fitted on a table of {self.n_features_in_} columns; "
+                    "Reshape your data to 2-d with the same columns"
+                )
             return X, None
         table = validate_data(self, X, reset=reset, dtype=None, ensure_all_finite=False)
         columns = {str(j): table[:, j] for j in range(table.shape[1])}
@@ -108,8 +128,8 @@ class TriageClassifier(ClassifierMixin, BaseEstimator):
             raise TriageValueError(
                 f"TriageClassifier needs samples of at least 2 classes in the data, but the data contains only one class: {classes[0]!r}"
             )
-        model = Model(**self._training_options())
         try:
+            model = Model(**self._training_options())
             model.fit(texts, list(y), text=text)
         except ModelError as err:
             raise _as_value_error(err) from None
@@ -156,7 +176,10 @@ class TriageClassifier(ClassifierMixin, BaseEstimator):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.string = True
-        tags.input_tags.one_d_array = True
+        # 1-d texts are the main input, but this tag makes scikit-learn 1.9's checks cut X to
+        # one column and then index it as 2-d (check_dont_overwrite_parameters and others):
+        # it would fail the checks, not describe the estimator better.
+        tags.input_tags.one_d_array = False
         # A 2-d table is read row by row as text: numbers become words, which a text model
         # cannot rank, so scikit-learn's accuracy checks on numeric blobs do not apply.
         tags.input_tags.two_d_array = True
