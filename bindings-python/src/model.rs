@@ -68,37 +68,35 @@ impl PyModel {
         Ok(View { model: f.model.clone(), decoders: f.decoders.as_ref().map(|d| d.bind(py).clone()) })
     }
 
-    /// Trains on `texts`/`labels` with the constructor's options overridden by `params`.
-    fn train(
-        &self,
-        py: Python<'_>,
-        texts: &Bound<'_, PyAny>,
-        labels: &Bound<'_, PyAny>,
-        text: Option<&Bound<'_, PyAny>>,
-        params: Option<&Bound<'_, PyDict>>,
-    ) -> PyResult<Fitted> {
+    /// Trains on `call`'s texts and labels with the constructor's options overridden by its own.
+    fn train(&self, py: Python<'_>, call: &FitCall<'_, '_>) -> PyResult<Fitted> {
         let merged = PyDict::new(py);
         if let Some(own) = &self.params {
             merged.update(own.bind(py).as_mapping())?;
         }
-        if let Some(p) = params {
+        if let Some(p) = call.params {
             merged.update(p.as_mapping())?;
         }
         let config = args::train_config(Some(&merged))?;
-        let texts = args::texts(texts, text, BadText::Refuse)?;
-        let (heads, decoders) = args::heads(labels, PRIMARY_HEAD, None)?;
+        let texts = args::texts(call.texts, call.text, BadText::Refuse)?;
+        let (heads, decoders) = args::heads(call.labels, PRIMARY_HEAD, None)?;
         let model = py.detach(|| guard(|| Model::fit(&texts, &heads, &config)))?.map_err(model_err)?;
         Ok(Fitted { model: Arc::new(model), decoders: decoders.map(Bound::unbind) })
     }
 
-    /// The head to use: the one named, else the only one; `None` means "all heads" (multi-head).
-    fn pick_head(model: &Model, head: Option<&str>) -> PyResult<Option<String>> {
-        match head {
-            Some(h) if model.classes(h).is_none() => Err(model_err(ModelError::UnknownHead(h.to_string()))),
-            Some(h) => Ok(Some(h.to_string())),
-            None => {
-                let heads = model.heads();
-                Ok(if heads.len() == 1 { heads.first().map(|h| h.to_string()) } else { None })
+    /// `f` of the head meant (the one named, else the only one), else a dict of head -> `f`
+    /// of every head (a multi-head model with no `head=`).
+    fn per_head<'py>(py: Python<'py>, model: &Model, head: Option<&str>, f: impl Fn(&str) -> PyResult<Bound<'py, PyAny>>) -> PyResult<Bound<'py, PyAny>> {
+        let heads = model.heads();
+        match (head, heads.as_slice()) {
+            (Some(h), _) if model.classes(h).is_none() => Err(model_err(ModelError::UnknownHead(h.to_string()))),
+            (Some(h), _) | (None, &[h]) => f(h),
+            (None, all) => {
+                let out = PyDict::new(py);
+                for h in all {
+                    out.set_item(h, f(h)?)?;
+                }
+                Ok(out.into_any())
             }
         }
     }
@@ -116,16 +114,7 @@ impl PyModel {
                 .map_err(model_err)?;
             args::matrix(py, &values, texts.len(), k)
         };
-        match Self::pick_head(model, head)? {
-            Some(h) => one(&h),
-            None => {
-                let out = PyDict::new(py);
-                for h in model.heads() {
-                    out.set_item(h, one(h)?)?;
-                }
-                Ok(out.into_any())
-            }
-        }
+        Self::per_head(py, model, head, one)
     }
 }
 
@@ -133,24 +122,29 @@ fn not_fitted() -> PyErr {
     errors::from_details(&ErrorDetails::new(ErrorCode::Model, "this Model is not fitted yet: call fit(texts, labels) first"))
 }
 
+/// The arguments of one `fit` call.
+pub(crate) struct FitCall<'a, 'py> {
+    /// Texts, as `predict` takes them.
+    pub texts: &'a Bound<'py, PyAny>,
+    /// Label column(s).
+    pub labels: &'a Bound<'py, PyAny>,
+    /// DataFrame/dict columns to join into the text.
+    pub text: Option<&'a Bound<'py, PyAny>>,
+    /// Training options.
+    pub params: Option<&'a Bound<'py, PyDict>>,
+}
+
 /// Fits `target` in place (instance call) or a new model (class call); returns the model.
-pub(crate) fn fit_into<'py>(
-    py: Python<'py>,
-    target: Option<&Bound<'py, PyModel>>,
-    texts: &Bound<'py, PyAny>,
-    labels: &Bound<'py, PyAny>,
-    text: Option<&Bound<'py, PyAny>>,
-    params: Option<&Bound<'py, PyDict>>,
-) -> PyResult<Bound<'py, PyAny>> {
+pub(crate) fn fit_into<'py>(py: Python<'py>, target: Option<&Bound<'py, PyModel>>, call: &FitCall<'_, 'py>) -> PyResult<Bound<'py, PyAny>> {
     match target {
         Some(model) => {
-            let fitted = model.get().train(py, texts, labels, text, params)?;
+            let fitted = model.get().train(py, call)?;
             *model.get().fitted.write().map_err(|_| lock_err())? = Some(fitted);
             Ok(model.clone().into_any())
         }
         None => {
             let blank = PyModel { fitted: RwLock::new(None), params: None };
-            let fitted = blank.train(py, texts, labels, text, params)?;
+            let fitted = blank.train(py, call)?;
             let model = PyModel { fitted: RwLock::new(Some(fitted)), params: None };
             Ok(Bound::new(py, model)?.into_any())
         }
@@ -180,7 +174,6 @@ impl PyModel {
     fn predict<'py>(&self, py: Python<'py>, texts: &Bound<'py, PyAny>, head: Option<&str>, text: Option<&Bound<'py, PyAny>>) -> PyResult<Bound<'py, PyAny>> {
         let view = self.view(py)?;
         let texts = args::texts(texts, text, BadText::Replace)?;
-        let head = Self::pick_head(&view.model, head)?;
         let model = &view.model;
         let predictions = py.detach(|| {
             guard(|| {
@@ -192,16 +185,7 @@ impl PyModel {
             let labels = predictions.iter().map(|p| p.head(name).map(|h| h.label.to_string()).unwrap_or_default()).collect();
             args::decode(py, view.decoder(name)?.as_ref(), labels)
         };
-        match head {
-            Some(h) => labels_of(&h),
-            None => {
-                let out = PyDict::new(py);
-                for h in model.heads() {
-                    out.set_item(h, labels_of(h)?)?;
-                }
-                Ok(out.into_any())
-            }
-        }
+        Self::per_head(py, model, head, labels_of)
     }
 
     /// Calibrated class probabilities, a float64 numpy array (rows = texts, columns in
@@ -283,15 +267,7 @@ impl PyModel {
         let classes = |h: &str| -> PyResult<Bound<'py, PyAny>> {
             args::decode(py, view.decoder(h)?.as_ref(), view.model.classes(h).map(<[String]>::to_vec).unwrap_or_default())
         };
-        let heads = view.model.heads();
-        if let [only] = heads.as_slice() {
-            return classes(only);
-        }
-        let out = PyDict::new(py);
-        for h in &heads {
-            out.set_item(h, classes(h)?)?;
-        }
-        Ok(out.into_any())
+        Self::per_head(py, &view.model, None, classes)
     }
 
     /// Head names in model order.

@@ -5,7 +5,7 @@
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use crate::model::{fit_into, PyModel};
+use crate::model::{fit_into, FitCall, PyModel};
 
 /// The `fit` attribute of `Model`.
 #[pyclass(module = "triagekit._native", name = "_FitMethod", frozen)]
@@ -42,7 +42,7 @@ impl BoundFit {
         params: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let target = self.target.as_ref().map(|t| t.bind(py));
-        fit_into(py, target, texts, labels, text, params)
+        fit_into(py, target, &FitCall { texts, labels, text, params })
     }
 
     fn __repr__(&self) -> &'static str {

@@ -82,6 +82,9 @@ def test_model_constructs_and_fits_in_place(frame):
         triagekit.Model(learning_rate=1)
     assert err.value.field == "learning_rate"
     assert pickle.loads(pickle.dumps(triagekit.Model(seed=5))).fit(frame.text, frame.category).metadata["seed"] == 5
+    # An engine takes the model as fitted when it is given; an unfitted one is refused.
+    with pytest.raises(triagekit.ModelError, match="not fitted"):
+        triagekit.Engine(rules_source='rule "a" { }', model=triagekit.Model())
 
 
 def test_text_columns_are_joined_with_newlines():

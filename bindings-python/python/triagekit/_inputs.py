@@ -156,7 +156,3 @@ def label_heads(values, default_head: str, known_heads=None):
         heads = [column(head, values)]
     return heads, (decoders or None)
 
-
-def heads(values, default_head: str) -> list:
-    """:func:`label_heads` without the decoders (kept for callers of the old helper)."""
-    return label_heads(values, default_head)[0]
