@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Python part of the test suite: builds the abi3 wheel with maturin, installs it into a fresh
-# venv with the example dependencies, and runs the binding, Flask and Dask tests.
+# venv with the example dependencies, and runs the binding (scikit-learn estimator checks
+# included), Flask and Dask tests.
 # Needs only a Rust toolchain and python3 (>= 3.9) with pip; uses the workspace target dir so
 # CI reuses what `cargo test --workspace` already compiled. Also runs the side-by-side
 # benchmark harness's smoke test (benches/compare, 200 rows; fastText only if installed).
@@ -30,6 +31,8 @@ rm -f target/wheels/triagekit-*.whl
 cargo build --release --quiet --bin triagekit
 export TRIAGEKIT_CLI="${CARGO_TARGET_DIR:-target}/release/triagekit"
 
+# scikit-learn is installed above: its estimator checks must run here, not report skipped.
+export TRIAGEKIT_REQUIRE_SKLEARN=1
 "$VENV/bin/python" -m pytest -q -p no:cacheprovider -o log_level=WARNING \
   bindings-python/tests examples/flask-helpdesk/tests examples/test_dask_batch.py \
   benches/compare/test_smoke.py

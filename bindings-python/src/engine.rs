@@ -52,7 +52,7 @@ fn path_text(obj: &Bound<'_, PyAny>) -> PyResult<String> {
 fn model_arg(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Arc<Model>>> {
     let Some(obj) = obj.filter(|o| !o.is_none()) else { return Ok(None) };
     if let Ok(model) = obj.cast::<PyModel>() {
-        return Ok(Some(model.get().inner.clone()));
+        return model.get().trained().map(Some);
     }
     let path: PathBuf = obj.extract().map_err(|_| PyTypeError::new_err("model must be a Model, a path or None"))?;
     let model = obj.py().detach(|| guard(|| Model::load(&path)))?.map_err(|e| py_err(e.into()))?;

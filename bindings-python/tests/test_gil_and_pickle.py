@@ -71,4 +71,4 @@ def test_model_pickle_round_trip(model, tickets):
     texts = [t.get("subject", "") + "\n" + t.get("body", "") for t in tickets]
     assert clone.version == model.version
     assert clone.predict(texts) == model.predict(texts)
-    assert clone.predict_proba(texts) == model.predict_proba(texts)
+    assert clone.predict_proba(texts).tolist() == model.predict_proba(texts).tolist()

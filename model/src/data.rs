@@ -74,13 +74,7 @@ pub fn load_labelled_from_bytes(
     let mut out = LabelledData { rows: table.len(), data_hash, ..Default::default() };
     let mut text = String::new();
     for row in &table {
-        text.clear();
-        for v in row[..nt].iter().map(|v| v.trim()).filter(|v| !v.is_empty()) {
-            if !text.is_empty() {
-                text.push('\n');
-            }
-            text.push_str(v);
-        }
+        join_text_fields(row[..nt].iter().map(String::as_str), &mut text);
         out.texts.push(cap_chars(&text, max_text_chars).to_string());
     }
     for (j, name) in label_columns.iter().enumerate() {
@@ -93,6 +87,18 @@ pub fn load_labelled_from_bytes(
         out.heads.push((name.clone(), labels));
     }
     Ok(out)
+}
+
+/// One ticket text from several fields (subject, body, ...): each trimmed, empty ones left
+/// out, the rest joined with "\n". Every language joins text columns with this.
+pub fn join_text_fields<'a>(fields: impl IntoIterator<Item = &'a str>, out: &mut String) {
+    out.clear();
+    for v in fields.into_iter().map(str::trim).filter(|v| !v.is_empty()) {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(v);
+    }
 }
 
 /// Header lookup: exact, then trimmed case-insensitive.

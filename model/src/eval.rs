@@ -87,6 +87,10 @@ pub fn evaluate(model: &Model, texts: &[String], heads: &[(String, Vec<Option<St
         if labels.len() != texts.len() {
             return Err(ModelError::InvalidInput(format!("head {name:?} has {} labels for {} texts", labels.len(), texts.len())));
         }
+        // Scores of nothing would read as an accuracy of 0, which no model earned.
+        if !labels.iter().any(|l| l.as_deref().is_some_and(|l| !l.trim().is_empty())) {
+            return Err(ModelError::InvalidInput(format!("head {name:?} has no labelled rows to evaluate")));
+        }
     }
     let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
     let preds = model.predict_batch(&refs, 1);

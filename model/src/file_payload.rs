@@ -89,6 +89,11 @@ fn bf16_values(bytes: &[u8], n: usize, what: &str) -> Result<Vec<f32>, ModelErro
     Ok(bytes.chunks_exact(2).map(|b| from_bf16(u16::from_le_bytes([b[0], b[1]]))).collect())
 }
 
+/// The metadata as a format 2 file stores it: saying which format it is in.
+pub(crate) fn stored_metadata(metadata: &ModelMetadata) -> ModelMetadata {
+    ModelMetadata { format_version: crate::format::FORMAT_VERSION, ..metadata.clone() }
+}
+
 /// Version 2 bytes of `payload` (whose idf and scales should already be bf16 values).
 pub(crate) fn encode_v2(payload: &Payload) -> Result<Vec<u8>, ModelError> {
     let p = &payload.pipeline;
@@ -129,8 +134,7 @@ pub(crate) fn encode_v2(payload: &Payload) -> Result<Vec<u8>, ModelError> {
             }
         })
         .collect();
-    let metadata = ModelMetadata { format_version: crate::format::FORMAT_VERSION, ..payload.metadata.clone() };
-    let metadata = serde_json::to_string(&metadata).map_err(|e| corrupt(e.to_string()))?;
+    let metadata = serde_json::to_string(&stored_metadata(&payload.metadata)).map_err(|e| corrupt(e.to_string()))?;
     let stored = StoredV2 { pipeline, key_gaps, idf: bf16_bytes(&payload.idf), heads, metadata };
     postcard::to_allocvec(&stored).map_err(|e| corrupt(e.to_string()))
 }

@@ -6,6 +6,7 @@
 // Library code returns typed errors instead of panicking on input; tests may unwrap.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+mod batch_scores;
 pub mod bayes;
 pub mod calibrate;
 pub mod class_weight;
@@ -16,6 +17,7 @@ pub mod features;
 mod file_payload;
 pub mod format;
 mod fused;
+mod head_check;
 mod head_weights;
 mod kernel;
 pub mod model;
@@ -32,11 +34,12 @@ pub mod text;
 pub mod train;
 pub mod train_config;
 mod train_matrix;
+mod version;
 
 /// The inline short-string type of head names and labels in predictions.
 pub use compact_str::CompactString;
 pub use class_weight::ClassWeight;
-pub use data::{load_labelled, load_labelled_from_bytes, LabelledData};
+pub use data::{join_text_fields, load_labelled, load_labelled_from_bytes, LabelledData};
 pub use error::{FormatError, ModelError};
 pub use eval::{evaluate, ClassReport, Confusion, EvalExample, EvalReport, HeadReport};
 pub use features::PipelineConfig;

@@ -109,7 +109,7 @@ impl Model {
     fn assemble(mut payload: Payload, payload_bytes: &[u8]) -> Model {
         let weights = FusedWeights::take_from(&mut payload.heads, payload.keys.len());
         let table = RemapTable::new(&payload.keys);
-        let version = format!("{:016x}", xxhash_rust::xxh3::xxh3_64(payload_bytes));
+        let version = crate::version::content_version(payload_bytes, &payload.metadata);
         let word_limit = 1u32 << payload.pipeline.hash_bits;
         let n_word_cols = payload.keys.partition_point(|&k| k < word_limit) as u32;
         Model { payload, weights, table, n_word_cols, version }
@@ -133,7 +133,7 @@ impl Model {
         self.payload.heads.iter().find(|h| h.name == head).map(|h| h.classes.as_slice())
     }
 
-    /// Stable identifier: hex xxh3 hash of the payload.
+    /// Stable identifier: hex xxh3 hash of the payload without its creation time.
     pub fn version(&self) -> &str {
         &self.version
     }

@@ -100,6 +100,7 @@ fn fit_on_pool(
         if heads[..i].iter().any(|(n, _)| n == name) {
             return Err(ModelError::InvalidInput(format!("duplicate head {name:?}")));
         }
+        crate::head_check::at_least_two_classes(name, labels)?;
     }
     let pipeline = config.pipeline();
     let TrainMatrix { keys, idf, matrix } = crate::train_matrix::build(&pipeline, texts);
@@ -122,7 +123,7 @@ fn fit_on_pool(
         seed: config.seed,
         c: config.c,
         created: config.created.clone().unwrap_or_else(now_rfc3339),
-        data_hash: config.data_hash.clone().unwrap_or_default(),
+        data_hash: config.data_hash.clone().unwrap_or_else(|| crate::version::data_hash_of(texts, heads)),
         rows: texts.len() as u64,
         max_text_chars: pipeline.max_text_chars,
         hash_bits: pipeline.hash_bits,

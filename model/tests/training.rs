@@ -102,12 +102,14 @@ fn labels_edge_cases_and_errors() {
     let texts: Vec<String> = ["vpn down", "vpn broken", "card lost", "card declined", "weird one"].iter().map(|s| s.to_string()).collect();
     let labels = vec![Some("network".into()), Some("network".into()), Some("cards".into()), None, Some("  ".into())];
     let single = vec![Some("only".into()); 5];
-    let heads = vec![("category".to_string(), labels), ("constant".to_string(), single)];
+    let heads = vec![("category".to_string(), labels.clone()), ("category2".to_string(), labels)];
     let events = std::sync::Mutex::new(Vec::new());
     let m = Model::fit_with_progress(&texts, &heads, &common::fixed_config(), &|e| events.lock().unwrap().push(e)).unwrap();
     let meta = &m.metadata().heads;
     assert_eq!((meta[0].rows, meta[0].skipped, meta[0].classes), (3, 2, 2));
-    assert_eq!(m.predict("vpn", 5).heads[1].label, "only");
+    // A head whose every label is the same class says nothing and is refused (as scikit-learn does).
+    let constant = vec![heads[0].clone(), ("constant".to_string(), single)];
+    assert!(matches!(Model::fit(&texts, &constant, &common::fixed_config()), Err(ModelError::InvalidInput(_))));
     assert_eq!(m.predict("vpn", 5).heads[0].top.len(), 2, "k is capped at the class count");
     let events = events.into_inner().unwrap();
     assert!(events.iter().any(|e| matches!(e, TrainProgress::HeadFinished { .. })));

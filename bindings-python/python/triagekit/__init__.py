@@ -1,7 +1,9 @@
 """triagekit: triage helpdesk tickets with rules, a text model and agent assignment.
 
 The heavy lifting happens in Rust (``triagekit._native``); this package re-exports it and
-adds the pandas-friendly input handling in :mod:`triagekit._inputs`.
+adds the pandas-friendly input handling in :mod:`triagekit._inputs` (and output handling in
+:mod:`triagekit._outputs`). :mod:`triagekit.sklearn` has a scikit-learn estimator (import it
+explicitly; it needs scikit-learn).
 
 Example::
 

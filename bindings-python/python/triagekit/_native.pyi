@@ -10,6 +10,7 @@ StrPath = Union[str, "os.PathLike[str]"]
 Ticket = Mapping[str, Any]
 Decision = Dict[str, Any]
 Labels = Union[Sequence[Any], Mapping[str, Sequence[Any]], Any]
+Texts = Union[Sequence[Any], Mapping[str, Sequence[Any]], Any]
 
 class TriageError(Exception):
     """Base class of every triagekit error; ``code`` is a stable string such as "RULE_COMPILE"."""
@@ -24,6 +25,7 @@ class TriageError(Exception):
     agent: Optional[str]
     path: Optional[str]
     row: Optional[int]
+    """1-based row of a data file, or the 0-based position of a text passed from Python."""
 
 class RuleCompileError(TriageError):
     """A rule file does not compile; see ``file``, ``line``, ``column``."""
@@ -46,37 +48,74 @@ class RosterError(TriageError):
 class ConfigError(TriageError):
     """Engine options are invalid."""
 
-class Model:
-    """A trained, immutable text model; thread-safe, picklable."""
+class _Fit:
+    """``Model.fit(texts, labels, **params)`` makes a new model; ``m.fit(...)`` fits ``m`` in place."""
 
-    @staticmethod
-    def fit(texts: Sequence[Any], labels: Labels, **params: Any) -> "Model":
-        """Train; ``labels`` is a list/Series (head "category") or a dict/DataFrame (one head per column).
-
-        A bad or unknown option in ``params`` raises ``ModelError`` with ``.field`` naming it."""
-    def predict(self, texts: Sequence[Any], head: Optional[str] = None) -> Union[List[str], Dict[str, List[str]]]:
-        """Labels: a list for one head (or with ``head=``), else a dict of head -> list."""
-    def predict_proba(
-        self, texts: Sequence[Any], head: Optional[str] = None
-    ) -> Union[List[List[float]], Dict[str, List[List[float]]]]:
-        """Calibrated probabilities in ``classes_`` order, per text."""
-    def evaluate(
+    def __call__(
         self,
-        texts: Sequence[Any],
+        texts: Texts,
         labels: Labels,
         *,
+        text: Union[str, Sequence[str], None] = None,
+        **params: Any,
+    ) -> "Model":
+        """Train and return the fitted model.
+
+        ``texts``: a sequence of texts, a one-column DataFrame, or a DataFrame/dict whose
+        columns ``text=`` names (joined per row with newlines, empty ones left out, as the
+        CLI's ``--text subject,body``). ``labels``: a list/array (head "category"), a named
+        Series (head = its name), or a dict/DataFrame (one head per column); None/NaN/"" skip
+        the row for that head. Labels keep their Python type in ``classes_`` and ``predict``.
+        ``params``: training options (``c``/``C``, ``seed``, ``numbers``, ``hash_bits``, ...);
+        a bad or unknown one raises ``ModelError`` with ``.field`` naming it. A head with one
+        class, or a text holding a lone surrogate (``.row`` = its 0-based position), raise
+        ``ModelError``."""
+
+class Model:
+    """A text model; thread-safe, picklable (labels keep their type through pickle; model
+    files store labels as text, shared with the CLI and Node)."""
+
+    def __init__(self, **params: Any) -> None:
+        """An unfitted model with training options (checked now; ``fit``'s own override them)."""
+    fit: _Fit
+    def predict(
+        self, texts: Texts, head: Optional[str] = None, *, text: Union[str, Sequence[str], None] = None
+    ) -> Union[List[Any], Dict[str, List[Any]]]:
+        """Labels: a list for one head (or with ``head=``), else a dict of head -> list.
+
+        A text holding a lone surrogate is read with U+FFFD in its place (so one bad text does
+        not cost the batch); ``fit`` and ``evaluate`` refuse it instead."""
+    def predict_proba(
+        self, texts: Texts, head: Optional[str] = None, *, text: Union[str, Sequence[str], None] = None
+    ) -> Any:
+        """Calibrated probabilities: a float64 numpy array (n_texts, n_classes) in ``classes_``
+        order (lists of lists without numpy); a dict of head -> array for several heads."""
+    def decision_function(
+        self, texts: Texts, head: Optional[str] = None, *, text: Union[str, Sequence[str], None] = None
+    ) -> Any:
+        """Raw SVM decision values, shaped as ``predict_proba``."""
+    def evaluate(
+        self,
+        texts: Texts,
+        labels: Labels,
+        *,
+        text: Union[str, Sequence[str], None] = None,
         report: Optional[StrPath] = None,
         target_precision: float = 0.9,
         label_next: int = 50,
         rules: Optional[str] = None,
     ) -> Dict[str, Any]:
-        """Accuracy, macro-F1, per-class figures and confusion matrix per head.
+        """Accuracy, macro-F1, per-class figures and confusion matrix per head (labels as text,
+        the JSON of ``triagekit eval --json``). A plain list scores the primary head, a named
+        Series the head of its name; no labelled row raises ``ModelError``.
 
-        With ``report=path`` also writes the HTML report, ``<stem>.to-label.csv`` and
-        ``<stem>.thresholds.json``; ``rules`` (path or source) adds rule coverage."""
+        With ``report=path`` also writes the HTML report (creating its folder),
+        ``<stem>.to-label.csv`` (rows named by the pandas index of ``texts``/``labels``, else
+        0-based positions) and ``<stem>.thresholds.json``; ``rules`` (path or source) adds rule
+        coverage."""
     @property
-    def classes_(self) -> Union[List[str], Dict[str, List[str]]]:
-        """Class labels: a list for one head, else a dict of head -> list."""
+    def classes_(self) -> Union[List[Any], Dict[str, List[Any]]]:
+        """Class labels in their original type: a list for one head, else a dict of head -> list."""
     @property
     def heads_(self) -> List[str]:
         """Head names in model order."""
@@ -85,10 +124,10 @@ class Model:
         """The head a plain list of labels means: "category" if present, else the first head."""
     @property
     def version(self) -> str:
-        """Stable content hash of the model."""
+        """Content hash of the model: the same data, options and seed give the same version."""
     @property
     def metadata(self) -> Dict[str, Any]:
-        """Training provenance and figures."""
+        """Training provenance and figures (``created`` is recorded but not in ``version``)."""
     def save(self, path: StrPath) -> None:
         """Write the model file."""
     @staticmethod
@@ -170,3 +209,6 @@ class Engine:
 
 def _engine_from_state(state: Tuple[Any, ...]) -> Engine: ...
 def _model_from_bytes(data: bytes) -> Model: ...
+def _model_from_state(data: bytes, decoders: Optional[Dict[str, Dict[str, Any]]]) -> Model: ...
+def _model_unfitted(params: Dict[str, Any]) -> Model: ...
+def _error(code: str, message: str, field: Optional[str] = None, row: Optional[int] = None) -> TriageError: ...

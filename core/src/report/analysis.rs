@@ -54,6 +54,10 @@ pub struct Histogram {
 pub struct LabelRow {
     /// 0-based index of the row in the evaluated data (header not counted).
     pub row: usize,
+    /// The caller's name for the row (e.g. a pandas index label), when it gave row ids; the
+    /// CSV and the page show it instead of `row`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// The model's confidence in its prediction.
     pub confidence: f32,
     /// What the model predicted.
@@ -62,6 +66,13 @@ pub struct LabelRow {
     pub label: String,
     /// The evaluated text.
     pub text: String,
+}
+
+impl LabelRow {
+    /// What the CSV and the page call the row: its id if the caller gave ids, else its index.
+    pub fn shown(&self) -> String {
+        self.id.clone().unwrap_or_else(|| self.row.to_string())
+    }
 }
 
 /// Engine confidences compare as `f64::from(f32)`, so thresholds are built the same way and a
@@ -208,6 +219,7 @@ pub fn label_next(examples: &[EvalExample], texts: &[String], n: usize) -> Vec<L
         .take(n)
         .map(|e| LabelRow {
             row: e.index,
+            id: None,
             confidence: e.confidence,
             predicted: e.predicted.clone(),
             label: e.truth.clone(),

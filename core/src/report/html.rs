@@ -286,7 +286,7 @@ fn label_next_section(s: &mut String, report: &Report) {
         let _ = write!(
             s,
             r#"<tr><td class="num">{}</td><td class="num">{:.3}</td><td{mark}>{}</td><td>{}</td><td class="text">{}{more}</td></tr>"#,
-            r.row,
+            esc(&r.shown()),
             r.confidence,
             esc(&r.predicted),
             esc(&r.label),

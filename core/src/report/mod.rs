@@ -50,6 +50,9 @@ pub struct ReportInput<'a> {
     pub label_next: usize,
     /// Page heading, e.g. the model and data file names.
     pub title: String,
+    /// The caller's name for each row of `texts` (e.g. a DataFrame's index); `None` lists
+    /// rows by 0-based position.
+    pub row_ids: Option<&'a [String]>,
 }
 
 impl<'a> ReportInput<'a> {
@@ -62,6 +65,7 @@ impl<'a> ReportInput<'a> {
             target_precision: DEFAULT_TARGET_PRECISION,
             label_next: DEFAULT_LABEL_NEXT,
             title: "triagekit evaluation".into(),
+            row_ids: None,
         }
     }
 }
@@ -159,9 +163,14 @@ pub fn build_report(input: &ReportInput<'_>) -> Result<Report> {
             })
             .unwrap_or_default(),
     };
-    let label_next = primary
+    let mut label_next = primary
         .map(|(_, h)| analysis::label_next(&h.examples, input.texts, input.label_next))
         .unwrap_or_default();
+    if let Some(ids) = input.row_ids {
+        for r in &mut label_next {
+            r.id = ids.get(r.row).cloned();
+        }
+    }
     Ok(Report {
         title: input.title.clone(),
         target_precision: target,
@@ -190,7 +199,7 @@ impl Report {
         let mut out = String::from("row,confidence,predicted,label,text\n");
         for r in &self.label_next {
             let fields = [
-                r.row.to_string(),
+                r.shown(),
                 r.confidence.to_string(),
                 r.predicted.clone(),
                 r.label.clone(),
@@ -203,7 +212,8 @@ impl Report {
         out
     }
 
-    /// Writes the page to `path`, and `<stem>.to-label.csv` and `<stem>.thresholds.json` beside it.
+    /// Writes the page to `path` (creating its folder), and `<stem>.to-label.csv` and
+    /// `<stem>.thresholds.json` beside it.
     pub fn write(&self, path: &Path) -> Result<ReportFiles> {
         let stem = path
             .file_stem()
@@ -215,6 +225,13 @@ impl Report {
             to_label: sibling(".to-label.csv"),
             thresholds: sibling(".thresholds.json"),
         };
+        // A report goes where it is asked to, as `triagekit eval --report out/r.html` expects.
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| TriageError::Io {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+        }
         let write = |p: &Path, text: String| {
             std::fs::write(p, text).map_err(|source| TriageError::Io {
                 path: p.to_path_buf(),
