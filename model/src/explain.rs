@@ -114,8 +114,6 @@ struct ExplainScratch {
     predict: PredictScratch,
     origins: Origins,
     vec: Vec<(u32, f32)>,
-    /// Position in `vec` per column; `u32::MAX` between calls.
-    slot: Vec<u32>,
 }
 
 thread_local! {
@@ -143,31 +141,32 @@ impl Model {
     fn explain_with(&self, text: &str, k: usize, s: &mut ExplainScratch) -> Explanation {
         s.origins.0.clear();
         extract_keys_traced(&self.payload.pipeline, text, &mut s.predict.features, &mut s.origins);
-        self.vectorize_keys(&mut s.predict, &mut s.vec);
+        let mut cols = Vec::with_capacity(s.predict.features.keys().len());
+        self.vectorize_keys_traced(&mut s.predict, &mut s.vec, |col| cols.push(col));
         self.weights.scores_into(&s.vec, &mut s.predict.scores);
 
-        // Occurrence -> entry in `vec` (or none: a feature unseen in training), and counts per entry.
-        let d = self.payload.keys.len();
-        if s.slot.len() < d {
-            s.slot.resize(d, u32::MAX);
-        }
+        // Occurrence -> entry in `vec` (or none: a feature unseen in training), and counts per
+        // entry. The dense tf buffer (all zero again, its lines still cached from vectorising)
+        // holds `1 + position in vec` meanwhile.
+        let slot = &mut s.predict.tf;
         for (i, &(col, _)) in s.vec.iter().enumerate() {
-            s.slot[col as usize] = i as u32;
+            if let Some(v) = slot.get_mut(col as usize) {
+                *v = i as u32 + 1;
+            }
         }
         let mut count = vec![0u32; s.vec.len()];
-        let occ: Vec<Option<u32>> = s
-            .predict
-            .features
-            .keys()
+        let occ: Vec<Option<u32>> = cols
             .iter()
-            .map(|&key| {
-                let at = self.table.get(key).and_then(|col| s.slot.get(col as usize)).copied().filter(|&i| i != u32::MAX)?;
+            .map(|&col| {
+                let at = slot.get(col? as usize).copied().filter(|&i| i != 0)? - 1;
                 count[at as usize] += 1;
                 Some(at)
             })
             .collect();
         for &(col, _) in &s.vec {
-            s.slot[col as usize] = u32::MAX;
+            if let Some(v) = slot.get_mut(col as usize) {
+                *v = 0;
+            }
         }
 
         // The label exactly as `predict` picks it (same tie-break), and its class index.
@@ -229,7 +228,7 @@ fn entries_of(tokens: &[&str], origins: &[(Gram, u32)]) -> (Vec<Entry>, Vec<u32>
             })
         })
         .collect();
-    let mut pair_of: HashMap<(u32, u32), u32> = HashMap::new();
+    let mut pair_of: HashMap<(u32, u32), u32> = HashMap::with_capacity(tokens.len());
     let mut pair_entry = vec![u32::MAX; tokens.len()];
     for i in 1..tokens.len() {
         pair_entry[i] = *pair_of.entry((word_entry[i - 1], word_entry[i])).or_insert_with(|| {

@@ -149,7 +149,7 @@ pub(crate) struct PredictScratch {
     /// Class indices of the last [`Model::head_prediction`], best first.
     pub(crate) order: Vec<u32>,
     /// Dense term-frequency accumulator indexed by column; all zero between calls.
-    tf: Vec<u32>,
+    pub(crate) tf: Vec<u32>,
     touched: Vec<u32>,
 }
 
@@ -268,6 +268,13 @@ impl Model {
     /// accumulator instead of sorting them; equal to [`vectorize_with`] up to float
     /// summation order.
     pub(crate) fn vectorize_keys(&self, s: &mut PredictScratch, out: &mut Vec<(u32, f32)>) {
+        self.vectorize_keys_traced(s, out, |_| {});
+    }
+
+    /// [`Model::vectorize_keys`], telling `seen` the column of every key in order (`None` for a
+    /// key unseen in training), so an explanation needs no second lookup per key.
+    #[inline(always)]
+    pub(crate) fn vectorize_keys_traced(&self, s: &mut PredictScratch, out: &mut Vec<(u32, f32)>, mut seen: impl FnMut(Option<u32>)) {
         let keys = s.features.keys();
         let d = self.payload.keys.len();
         if s.tf.len() < d {
@@ -278,7 +285,9 @@ impl Model {
         }
         s.touched.clear();
         for &k in keys {
-            if let Some(col) = self.table.get(k) {
+            let col = self.table.get(k);
+            seen(col);
+            if let Some(col) = col {
                 let t = &mut s.tf[col as usize];
                 if *t == 0 {
                     s.touched.push(col);
