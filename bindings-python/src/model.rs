@@ -85,6 +85,13 @@ impl PyModel {
         Ok(PyModel { inner: Arc::new(model) })
     }
 
+    /// Per head, the `k` n-grams of one text that raised (`supporting`) and lowered (`opposing`)
+    /// the predicted label's score, as plain dicts (see the README's "Explaining a prediction").
+    #[pyo3(signature = (text, k=5))]
+    fn explain<'py>(&self, py: Python<'py>, text: &Bound<'py, PyAny>, k: i64) -> PyResult<Bound<'py, PyAny>> {
+        crate::explain::explain(py, &self.inner, text, k)
+    }
+
     /// Predicted labels: a list for a single-head model (or with `head=`), else a dict of
     /// head -> list.
     #[pyo3(signature = (texts, head=None))]
