@@ -22,7 +22,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 
 use compact_str::CompactString;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::features::{extract_keys_traced, Gram, KeyOrigins};
 use crate::model::{Model, PredictScratch};
@@ -30,7 +30,7 @@ use crate::numbers::SHAPE_PREFIX;
 use crate::text::{PH_EMAIL, PH_NUM, PH_URL};
 
 /// What kind of n-gram an explanation entry is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NgramKind {
     /// One token: its word unigram feature plus its char n-grams.
@@ -50,7 +50,7 @@ impl NgramKind {
 }
 
 /// One n-gram of the text and how much it moved the predicted class's decision value.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Contributor {
     /// The n-gram as the pipeline saw it (lowercased; a bigram is two tokens joined by a space).
     pub ngram: String,
@@ -63,7 +63,7 @@ pub struct Contributor {
 }
 
 /// The explanation of one head's prediction.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HeadExplanation {
     /// Head name.
     pub head: CompactString,
@@ -84,7 +84,7 @@ pub struct HeadExplanation {
 }
 
 /// Per head, in model head order, why the text got its label.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Explanation {
     /// One entry per head.
     pub heads: Vec<HeadExplanation>,
