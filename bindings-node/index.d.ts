@@ -110,6 +110,33 @@ export interface ModelTrace {
   top: [string, number][];
 }
 
+/** One n-gram of the text and how much it moved the predicted label's decision value. */
+export interface Contributor {
+  /** As the pipeline saw it (lowercased); a bigram is two tokens joined by a space. */
+  ngram: string;
+  /** `word`: the token's unigram plus its char n-grams; `bigram`: two adjacent tokens. */
+  kind: 'word' | 'bigram';
+  contribution: number;
+  /** The part of `contribution` from the word's char n-grams (0 for bigrams). */
+  from_chars: number;
+}
+
+/** Why one head predicted `label`: `bias + sum of all contributions (listed + rest) == score`. */
+export interface HeadExplanation {
+  head: string;
+  label: string;
+  confidence: number;
+  /** Decision value of `label`. */
+  score: number;
+  bias: number;
+  /** Up to k n-grams that raised the score, largest first. */
+  supporting: Contributor[];
+  /** Up to k n-grams that lowered it, most negative first. */
+  opposing: Contributor[];
+  /** Sum of the contributions not listed. */
+  rest: number;
+}
+
 /** How an agent is picked among a group's eligible agents. */
 export type Strategy = 'round-robin' | 'least-loaded' | 'skills-based' | 'manual';
 
@@ -135,6 +162,8 @@ export interface Trace {
   model_version: string | null;
   roster_version: string;
   model: ModelTrace[];
+  /** Per head, present only when the `explain` option (engine or call) is above 0. */
+  model_explanation?: HeadExplanation[];
   rules: RuleTrace[];
   stopped_by: string | null;
   /** Decided field -> `rule:<name>`, `model`, `default` or `review`. */
@@ -188,6 +217,8 @@ export interface EngineOptions {
   now?: string | Date | null;
   /** `set_agent` may name an agent who is not on the roster (default false: a rule error). */
   allowUnlistedAgents?: boolean;
+  /** N-grams per model head in each trace's `model_explanation` (default 0: off). */
+  explain?: number;
 }
 
 /** The options in use, as triagekit serialises them. */
@@ -202,6 +233,7 @@ export interface EngineOptionsSnapshot {
   /** RFC 3339, or null when the machine's clock is read. */
   now: string | null;
   allow_unlisted_agents: boolean;
+  explain: number;
 }
 
 /** A roster object (the agents.json format): agents, groups and strategies. */
@@ -230,6 +262,8 @@ export interface TriageOptions {
   commit?: boolean;
   /** Include the trace (default true); with false the `trace` key is left out. */
   trace?: boolean;
+  /** Override the engine's `explain` for this call (0 = no `model_explanation`). */
+  explain?: number;
 }
 
 /** `triageBatch` options. */
@@ -418,6 +452,8 @@ export declare class Model {
   save(path: string): void;
   /** Top-k (default 3) per head. */
   predict(text: string, options?: { k?: number }): Record<string, HeadPrediction>;
+  /** Per head, the k (default 5) n-grams that raised and lowered the predicted label's score. */
+  explain(text: string, k?: number): Record<string, HeadExplanation>;
   /** Probabilities of one head (default `primaryHead`), aligned with `classes(head)`. */
   predictProba(text: string, head?: string): number[];
   classes(head?: string): string[];

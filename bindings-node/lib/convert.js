@@ -96,6 +96,13 @@ function optionalBoolean(value, name) {
   throw invalidArgument(`${name} must be a boolean, got ${typeof value}`);
 }
 
+/** A count option (`explain`, `k`): undefined, or an integer in 0..=2^32-1. */
+function optionalCount(value, name) {
+  if (value === undefined || value === null) return undefined;
+  if (Number.isInteger(value) && value >= 0 && value <= 0xffffffff) return value;
+  throw invalidArgument(`${name} must be a non-negative integer, got ${typeof value === 'number' ? value : typeof value}`);
+}
+
 /** Checks an array of strings (texts to train or evaluate on). */
 function stringArray(values, name) {
   if (!Array.isArray(values)) throw invalidArgument(`${name} must be an array of strings`);
@@ -140,4 +147,4 @@ function labelText(label, head, index) {
   throw invalidArgument(`labels.${head}[${index}] must be a string, a number or null`);
 }
 
-module.exports = { ticketJson, optionsJson, rosterJson, ownOption, describe, optionalBoolean, stringArray, labelColumns };
+module.exports = { ticketJson, optionsJson, rosterJson, ownOption, describe, optionalBoolean, optionalCount, stringArray, labelColumns };

@@ -3,7 +3,7 @@
 
 const native = require('./native');
 const { invalidArgument, errorSlot } = require('./errors');
-const { ticketJson, optionsJson, rosterJson, ownOption, optionalBoolean } = require('./convert');
+const { ticketJson, optionsJson, rosterJson, ownOption, optionalBoolean, optionalCount } = require('./convert');
 const { decodeTurn, decodePart } = require('./decode');
 const { Model, nativeModel } = require('./model');
 
@@ -53,6 +53,7 @@ class Engine {
   triage(ticket, options = {}) {
     const commit = optionalBoolean(ownOption(options, 'commit'), 'commit');
     const trace = optionalBoolean(ownOption(options, 'trace'), 'trace');
+    const explain = optionalCount(ownOption(options, 'explain'), 'explain');
     let json;
     try {
       json = ticketJson(ticket);
@@ -60,7 +61,7 @@ class Engine {
       this.#native.countRejectedTickets(1);
       throw error;
     }
-    return JSON.parse(this.#native.triageJson(json, commit, trace));
+    return JSON.parse(this.#native.triageJson(json, commit, trace, explain));
   }
 
   /**
@@ -72,10 +73,11 @@ class Engine {
     if (!Array.isArray(tickets)) throw invalidArgument('triageBatch expects an array of tickets');
     const commit = optionalBoolean(ownOption(options, 'commit'), 'commit');
     const trace = optionalBoolean(ownOption(options, 'trace'), 'trace');
+    const explain = optionalCount(ownOption(options, 'explain'), 'explain');
     const chunk = ownOption(options, 'chunkSize') ?? DEFAULT_CHUNK;
     if (!Number.isSafeInteger(chunk) || chunk < 1) throw invalidArgument('chunkSize must be a positive integer');
 
-    const batch = this.#native.startBatch(commit, trace);
+    const batch = this.#native.startBatch(commit, trace, explain);
     const id = ++batchCount;
     const results = new Array(tickets.length);
     let rejected = 0;

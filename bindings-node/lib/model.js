@@ -3,7 +3,7 @@
 
 const native = require('./native');
 const { invalidArgument } = require('./errors');
-const { stringArray, labelColumns } = require('./convert');
+const { stringArray, labelColumns, optionalCount } = require('./convert');
 
 // The native handle stays private to this package; `Engine` reaches it through `nativeModel`.
 const handles = new WeakMap();
@@ -53,6 +53,19 @@ class Model {
     for (const head of JSON.parse(handles.get(this).predictJson(text, k)).heads) {
       out[head.head] = { label: head.label, confidence: head.confidence, top: head.top };
     }
+    return out;
+  }
+
+  /**
+   * Per head, the `k` (default 5) n-grams of `text` that raised (`supporting`) and lowered
+   * (`opposing`) the predicted label's score: `{ [head]: { label, confidence, score, bias,
+   * supporting: [{ ngram, kind, contribution, from_chars }], opposing, rest } }`.
+   */
+  explain(text, k = 5) {
+    if (typeof text !== 'string') throw invalidArgument('text must be a string');
+    const n = optionalCount(k, 'k') ?? 5;
+    const out = {};
+    for (const head of JSON.parse(handles.get(this).explainJson(text, n)).heads) out[head.head] = head;
     return out;
   }
 

@@ -10,7 +10,7 @@ use napi::bindgen_prelude::AsyncTask;
 use napi::{Env, Task};
 use napi_derive::napi;
 use rayon::prelude::*;
-use triagekit::{Engine, PinnedSnapshot, TriageError};
+use triagekit::{CallOptions, Engine, PinnedSnapshot, TriageError};
 
 use crate::convert::{parse_ticket, slot_json};
 use crate::error::{guard, park, unpark, ErrorInfo};
@@ -39,15 +39,15 @@ pub fn set_max_slot_len_for_test(units: u32) {
 pub struct NativeBatch {
     engine: Arc<Engine>,
     pinned: PinnedSnapshot,
-    commit: Option<bool>,
+    call: CallOptions,
     trace: bool,
 }
 
 impl NativeBatch {
     /// Pins the engine's current snapshot for every chunk of one batch.
-    pub fn new(engine: Arc<Engine>, commit: Option<bool>, trace: bool) -> Self {
+    pub fn new(engine: Arc<Engine>, call: CallOptions, trace: bool) -> Self {
         let pinned = engine.pin();
-        NativeBatch { engine, pinned, commit, trace }
+        NativeBatch { engine, pinned, call, trace }
     }
 }
 
@@ -61,7 +61,7 @@ impl NativeBatch {
             engine: self.engine.clone(),
             pinned: self.pinned.clone(),
             lines,
-            commit: self.commit,
+            call: self.call,
             trace: self.trace,
             failure: None,
         })
@@ -73,7 +73,7 @@ pub struct ChunkTask {
     engine: Arc<Engine>,
     pinned: PinnedSnapshot,
     lines: String,
-    commit: Option<bool>,
+    call: CallOptions,
     trace: bool,
     /// Set when `compute` fails as a whole (only a caught panic), for `reject` to throw.
     failure: Option<ErrorInfo>,
@@ -84,7 +84,7 @@ impl ChunkTask {
         // On triagekit's pool, not rayon's global one, like every parallel call of the engine.
         triagekit::parallel::install(|| {
             let inputs = self.lines.par_split('\n').map(parse_ticket).collect();
-            let results = self.engine.triage_inputs_pinned(&self.pinned, inputs, self.commit);
+            let results = self.engine.triage_inputs_pinned_with(&self.pinned, inputs, self.call);
             // Serialising is a large share of the work for big batches: do it in parallel.
             let max = MAX_SLOT_LEN.load(Ordering::Relaxed);
             let slots: Vec<String> = results.into_par_iter().map(|result| slot_text(result, self.trace, max)).collect();

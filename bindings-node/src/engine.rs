@@ -9,7 +9,7 @@ use napi::Env;
 use napi_derive::napi;
 use serde_json::Value;
 use triagekit::assign::{Presence, Roster};
-use triagekit::{load_rules_arg, Engine, EngineOptions};
+use triagekit::{load_rules_arg, CallOptions, Engine, EngineOptions};
 
 use crate::batch::NativeBatch;
 use crate::convert::{decision_json, parse_ticket, to_json};
@@ -65,9 +65,17 @@ impl NativeEngine {
 
     /// Triages one ticket given as JSON text; returns the decision as JSON text.
     #[napi]
-    pub fn triage_json(&self, env: Env, ticket: String, commit: Option<bool>, trace: Option<bool>) -> napi::Result<String> {
+    pub fn triage_json(
+        &self,
+        env: Env,
+        ticket: String,
+        commit: Option<bool>,
+        trace: Option<bool>,
+        explain: Option<u32>,
+    ) -> napi::Result<String> {
         guard_js(&env, || {
-            let decision = self.inner.triage_input(parse_ticket(&ticket), commit)?;
+            let call = CallOptions { commit, explain: explain.map(|n| n as usize) };
+            let decision = self.inner.triage_input_with(parse_ticket(&ticket), call)?;
             decision_json(decision, trace.unwrap_or(true))
         })
     }
@@ -88,8 +96,9 @@ impl NativeEngine {
 
     /// Starts a batch: pins the rules, model, roster and options in use for all its chunks.
     #[napi]
-    pub fn start_batch(&self, commit: Option<bool>, trace: Option<bool>) -> NativeBatch {
-        NativeBatch::new(self.inner.clone(), commit, trace.unwrap_or(true))
+    pub fn start_batch(&self, commit: Option<bool>, trace: Option<bool>, explain: Option<u32>) -> NativeBatch {
+        let call = CallOptions { commit, explain: explain.map(|n| n as usize) };
+        NativeBatch::new(self.inner.clone(), call, trace.unwrap_or(true))
     }
 
     /// Counts tickets rejected in JS (not convertible to JSON) as errors in `stats()`.

@@ -68,6 +68,13 @@ impl NativeModel {
         guard_js(&env, || to_json(&self.inner.predict(&text, k.unwrap_or(3) as usize)))
     }
 
+    /// Per head, the `k` n-grams that raised and lowered the predicted label's score, as JSON
+    /// text: `{"heads":[{head,label,confidence,score,bias,supporting,opposing,rest}]}`.
+    #[napi]
+    pub fn explain_json(&self, env: Env, text: String, k: u32) -> napi::Result<String> {
+        guard_js(&env, || to_json(&self.inner.explain(&text, k as usize)))
+    }
+
     /// Calibrated probabilities of one head, aligned with `classes(head)`.
     #[napi]
     pub fn predict_proba(&self, env: Env, text: String, head: String) -> napi::Result<Vec<f64>> {

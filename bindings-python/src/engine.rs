@@ -8,7 +8,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString};
 use triagekit::assign::{Presence, Roster};
 use triagekit::model::Model;
-use triagekit::{load_rules_arg, Decision, Engine, EngineOptions, EngineState, Ticket, TriageError};
+use triagekit::{load_rules_arg, CallOptions, Decision, Engine, EngineOptions, EngineState, Ticket, TriageError};
 
 use crate::convert::{self, ConvertError};
 use crate::errors::{self, guard};
@@ -76,6 +76,12 @@ fn options_arg(obj: Option<&Bound<'_, PyAny>>) -> PyResult<EngineOptions> {
     serde_json::from_value(value).map_err(|e| py_err(TriageError::InvalidConfig(e.to_string())))
 }
 
+/// The per-call `commit=` / `explain=` keywords as core's overrides.
+fn call_options(commit: Option<bool>, explain: Option<i64>) -> PyResult<CallOptions> {
+    let explain = explain.map(|n| crate::explain::count_arg("explain", n)).transpose()?;
+    Ok(CallOptions { commit, explain })
+}
+
 fn config_err(e: &ConvertError) -> PyErr {
     py_err(TriageError::InvalidConfig(format!("{}: {}", e.path, e.message)))
 }
@@ -122,29 +128,33 @@ impl PyEngine {
     /// Triages one ticket dict and returns the decision dict.
     ///
     /// `commit=None` follows the engine's `commit` option; `commit=False` is a dry run that
-    /// leaves agents' loads alone. `trace=False` omits the `trace` key (faster).
-    #[pyo3(signature = (ticket, *, commit=None, trace=true))]
+    /// leaves agents' loads alone. `trace=False` omits the `trace` key (faster). `explain=N`
+    /// adds each head's top N n-grams to the trace (`model_explanation`); `None` follows the
+    /// engine's `explain` option, 0 turns it off.
+    #[pyo3(signature = (ticket, *, commit=None, trace=true, explain=None))]
     fn triage<'py>(
         &self,
         py: Python<'py>,
         ticket: &Bound<'py, PyAny>,
         commit: Option<bool>,
         trace: bool,
+        explain: Option<i64>,
     ) -> PyResult<Bound<'py, PyAny>> {
+        let call = call_options(commit, explain)?;
         let ticket = ticket_arg(ticket);
         let engine = &self.inner;
-        let decision = py.detach(|| guard(|| engine.triage_input(ticket, commit)))?.map_err(py_err)?;
+        let decision = py.detach(|| guard(|| engine.triage_input_with(ticket, call)))?.map_err(py_err)?;
         decision_to_py(py, &decision, trace)
     }
 
     /// Triages many tickets in parallel with the GIL released; results keep input order.
     ///
-    /// `commit` as in `triage` (None follows the engine's `commit` option).
+    /// `commit` and `explain` as in `triage` (None follows the engine's option).
     /// With `errors="return"` (the default) a ticket that fails yields
     /// `{"error": {"code": ..., "message": ...}}` in its slot and the others are unaffected.
     /// With `errors="raise"` the first failure (in input order) is raised instead; tickets that
     /// cannot be converted raise before anything is triaged.
-    #[pyo3(signature = (tickets, *, commit=None, errors="return", trace=true))]
+    #[pyo3(signature = (tickets, *, commit=None, errors="return", trace=true, explain=None))]
     fn triage_batch<'py>(
         &self,
         py: Python<'py>,
@@ -152,7 +162,9 @@ impl PyEngine {
         commit: Option<bool>,
         errors: &str,
         trace: bool,
+        explain: Option<i64>,
     ) -> PyResult<Bound<'py, PyList>> {
+        let call = call_options(commit, explain)?;
         let raise = match errors {
             "return" => false,
             "raise" => true,
@@ -168,7 +180,7 @@ impl PyEngine {
             inputs.push(input);
         }
         let engine = &self.inner;
-        let results = py.detach(|| guard(|| engine.triage_inputs(inputs, commit)))?;
+        let results = py.detach(|| guard(|| engine.triage_inputs_with(inputs, call)))?;
         if raise {
             if let Some(Err(e)) = results.iter().find(|r| r.is_err()) {
                 return Err(errors::to_py(e));

@@ -4,6 +4,7 @@
 mod convert;
 mod engine;
 mod errors;
+mod explain;
 mod model;
 mod model_args;
 mod model_fit;

@@ -161,6 +161,13 @@ impl PyModel {
         Ok(PyModel { fitted: RwLock::new(None), params: params.map(|p| p.clone().unbind()) })
     }
 
+    /// Per head, the `k` n-grams of one text that raised (`supporting`) and lowered (`opposing`)
+    /// the predicted label's score, as plain dicts (see the README's "Explaining a prediction").
+    #[pyo3(signature = (text, k=5))]
+    fn explain<'py>(&self, py: Python<'py>, text: &Bound<'py, PyAny>, k: i64) -> PyResult<Bound<'py, PyAny>> {
+        crate::explain::explain(py, &*self.trained()?, text, k)
+    }
+
     /// `Model.fit(texts, labels, **params)` returns a new model; `m.fit(...)` fits `m` in place
     /// and returns it. See `triagekit._native.pyi` for the arguments.
     #[classattr]

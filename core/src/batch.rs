@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::call::{Call, CallOptions};
 use crate::decision::Decision;
 use crate::engine::Engine;
 use crate::error::Result;
@@ -36,14 +37,24 @@ impl Engine {
     /// order; a failed input keeps its error in its slot and counts as an error in the stats.
     /// `commit: None` uses the engine's commit option, `Some(false)` is a dry run.
     pub fn triage_inputs(&self, inputs: Vec<Result<Ticket>>, commit: Option<bool>) -> Vec<Result<Decision>> {
-        self.triage_inputs_pinned(&self.pin(), inputs, commit)
+        self.triage_inputs_with(inputs, CallOptions::commit(commit))
+    }
+
+    /// [`Engine::triage_inputs`] with every per-call override (commit, explain).
+    pub fn triage_inputs_with(&self, inputs: Vec<Result<Ticket>>, call: CallOptions) -> Vec<Result<Decision>> {
+        self.triage_inputs_pinned_with(&self.pin(), inputs, call)
     }
 
     /// [`Engine::triage_inputs`] on a snapshot pinned earlier.
     pub fn triage_inputs_pinned(&self, pin: &PinnedSnapshot, inputs: Vec<Result<Ticket>>, commit: Option<bool>) -> Vec<Result<Decision>> {
+        self.triage_inputs_pinned_with(pin, inputs, CallOptions::commit(commit))
+    }
+
+    /// [`Engine::triage_inputs_with`] on a snapshot pinned earlier.
+    pub fn triage_inputs_pinned_with(&self, pin: &PinnedSnapshot, inputs: Vec<Result<Ticket>>, call: CallOptions) -> Vec<Result<Decision>> {
         let snapshot = &pin.0;
-        let commit = commit.unwrap_or(snapshot.options.commit);
-        let decide = |input: Result<Ticket>| self.decide_input(snapshot, input, commit);
+        let call = call.resolve(&snapshot.options);
+        let decide = |input: Result<Ticket>| self.decide_input(snapshot, input, call);
         if inputs.len() <= 1 {
             // Not worth a hop onto the pool; also keeps single tickets strictly in order.
             return inputs.into_iter().map(decide).collect();
@@ -53,14 +64,19 @@ impl Engine {
 
     /// Decides one parsed-or-failed input; a parse error counts in the stats like a triage error.
     pub fn triage_input(&self, input: Result<Ticket>, commit: Option<bool>) -> Result<Decision> {
+        self.triage_input_with(input, CallOptions::commit(commit))
+    }
+
+    /// [`Engine::triage_input`] with every per-call override (commit, explain).
+    pub fn triage_input_with(&self, input: Result<Ticket>, call: CallOptions) -> Result<Decision> {
         let snapshot = self.snapshot.load();
-        self.decide_input(&snapshot, input, commit.unwrap_or(snapshot.options.commit))
+        self.decide_input(&snapshot, input, call.resolve(&snapshot.options))
     }
 
     /// One slot: triage a parsed ticket, or count and pass on its parse error.
-    fn decide_input(&self, snapshot: &Snapshot, input: Result<Ticket>, commit: bool) -> Result<Decision> {
+    fn decide_input(&self, snapshot: &Snapshot, input: Result<Ticket>, call: Call) -> Result<Decision> {
         let ticket = input.inspect_err(|_| self.stats.record_error())?;
-        self.triage_on(snapshot, &ticket, commit)
+        self.triage_on(snapshot, &ticket, call)
     }
 
     /// Counts tickets a binding rejected before they could be parsed (a JS value JSON cannot

@@ -1,10 +1,11 @@
 //! One ticket through model, rules and assignment, on a single snapshot.
 
 use compact_str::CompactString;
-use triagekit_model::{HeadPrediction, Prediction};
+use triagekit_model::{Explanation, HeadPrediction, Prediction};
 use triagekit_rules::{HeadView, ModelView, RuleError, RulesOutcome};
 
 use crate::assign::{assign, AssignRequest, Strategy};
+use crate::call::Call;
 use crate::decision::{Decision, ModelTrace, Trace};
 use crate::snapshot::Snapshot;
 use crate::error::Result;
@@ -15,8 +16,8 @@ use crate::ticket::Ticket;
 const PRIORITY_HEAD: &str = "priority";
 const GROUP_HEAD: &str = "group";
 
-pub(crate) fn decide(snapshot: &Snapshot, ticket: &Ticket, commit: bool) -> Result<Decision> {
-    let prediction = snapshot.model.as_ref().map(|model| model.predict(&ticket.text(), snapshot.options.top_k));
+pub(crate) fn decide(snapshot: &Snapshot, ticket: &Ticket, call: Call) -> Result<Decision> {
+    let (prediction, explanation) = model_output(snapshot, ticket, call.explain);
     let model_view = model_view(snapshot, prediction.as_ref());
     // One clock reading per ticket: rules and working hours agree on what "now" is.
     let now = snapshot.options.now();
@@ -63,7 +64,7 @@ pub(crate) fn decide(snapshot: &Snapshot, ticket: &Ticket, commit: bool) -> Resu
             preferred_skills: &outcome.preferred_skills,
             strategy: outcome.strategy.as_deref().and_then(Strategy::parse),
             agent: outcome.agent.as_deref(),
-            commit,
+            commit: call.commit,
         };
         decision.trace.assignment = assign(&snapshot.roster, &request);
         decision.agent = decision.trace.assignment.agent.clone();
@@ -76,7 +77,16 @@ pub(crate) fn decide(snapshot: &Snapshot, ticket: &Ticket, commit: bool) -> Resu
     }
     decision.trace.rules = outcome.trace;
     decision.trace.model = prediction.map(model_trace).unwrap_or_default();
+    decision.trace.model_explanation = explanation.map(|e| e.heads).unwrap_or_default();
     Ok(decision)
+}
+
+/// The model's prediction and, when `explain > 0`, its explanation (text built once for both).
+fn model_output(snapshot: &Snapshot, ticket: &Ticket, explain: usize) -> (Option<Prediction>, Option<Explanation>) {
+    let Some(model) = snapshot.model.as_ref() else { return (None, None) };
+    let text = ticket.text();
+    let prediction = model.predict(&text, snapshot.options.top_k);
+    (Some(prediction), (explain > 0).then(|| model.explain(&text, explain)))
 }
 
 /// A rule's `set_agent` naming nobody on the roster is a rule error (unless the options allow

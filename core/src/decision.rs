@@ -106,6 +106,10 @@ pub struct Trace {
     pub roster_version: CompactString,
     /// Model predictions per head.
     pub model: Vec<ModelTrace>,
+    /// Per head, the n-grams that raised and lowered the predicted label's score, when the
+    /// `explain` option asks for them (left out of the JSON otherwise).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub model_explanation: Vec<triagekit_model::HeadExplanation>,
     /// Every rule evaluated, in order.
     pub rules: Vec<triagekit_rules::RuleTrace>,
     /// The rule that stopped processing, if any.

@@ -10,6 +10,7 @@ use triagekit_model::Model;
 use triagekit_rules::{RuleOptions, RuleSet};
 
 use crate::assign::{Presence, Roster};
+use crate::call::{Call, CallOptions};
 use crate::decide::decide;
 use crate::snapshot::Snapshot;
 use crate::decision::Decision;
@@ -45,37 +46,38 @@ impl Engine {
     /// Triages one ticket with the engine's commit setting.
     pub fn triage(&self, ticket: &Ticket) -> Result<Decision> {
         let snapshot = self.snapshot.load();
-        self.triage_on(&snapshot, ticket, snapshot.options.commit)
+        self.triage_on(&snapshot, ticket, CallOptions::default().resolve(&snapshot.options))
     }
 
     /// Triages one ticket; `commit = false` decides without counting the ticket against loads.
     pub fn triage_with_commit(&self, ticket: &Ticket, commit: bool) -> Result<Decision> {
-        self.triage_on(&self.snapshot.load(), ticket, commit)
+        let snapshot = self.snapshot.load();
+        self.triage_on(&snapshot, ticket, CallOptions::commit(Some(commit)).resolve(&snapshot.options))
     }
 
     /// Triages many tickets in parallel; results come back in input order, one per ticket, so
     /// one bad ticket loses nothing else.
     pub fn triage_batch(&self, tickets: &[Ticket]) -> Vec<Result<Decision>> {
         let snapshot = self.snapshot.load_full();
-        let commit = snapshot.options.commit;
-        self.batch_on(&snapshot, tickets, commit)
+        self.batch_on(&snapshot, tickets, CallOptions::default().resolve(&snapshot.options))
     }
 
     /// [`Engine::triage_batch`] with an explicit commit setting (`false` = dry run).
     pub fn triage_batch_with_commit(&self, tickets: &[Ticket], commit: bool) -> Vec<Result<Decision>> {
-        self.batch_on(&self.snapshot.load_full(), tickets, commit)
+        let snapshot = self.snapshot.load_full();
+        self.batch_on(&snapshot, tickets, CallOptions::commit(Some(commit)).resolve(&snapshot.options))
     }
 
-    pub(crate) fn batch_on(&self, snapshot: &Snapshot, tickets: &[Ticket], commit: bool) -> Vec<Result<Decision>> {
+    pub(crate) fn batch_on(&self, snapshot: &Snapshot, tickets: &[Ticket], call: Call) -> Vec<Result<Decision>> {
         // Never rayon's global pool: its threads are missing in a forked child (see `parallel`).
         crate::parallel::install(|| {
-            tickets.par_iter().with_min_len(16).map(|ticket| self.triage_on(snapshot, ticket, commit)).collect()
+            tickets.par_iter().with_min_len(16).map(|ticket| self.triage_on(snapshot, ticket, call)).collect()
         })
     }
 
-    pub(crate) fn triage_on(&self, snapshot: &Snapshot, ticket: &Ticket, commit: bool) -> Result<Decision> {
+    pub(crate) fn triage_on(&self, snapshot: &Snapshot, ticket: &Ticket, call: Call) -> Result<Decision> {
         let started = Instant::now();
-        match decide(snapshot, ticket, commit) {
+        match decide(snapshot, ticket, call) {
             Ok(mut decision) => {
                 snapshot.rule_counters.record(&decision.trace.rules);
                 let nanos = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);

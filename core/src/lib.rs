@@ -17,6 +17,7 @@ pub mod assign;
 #[cfg(feature = "report")]
 pub mod report;
 mod batch;
+mod call;
 mod decide;
 mod decision;
 mod engine;
@@ -31,6 +32,7 @@ mod ticket;
 
 pub use decision::{Decision, DecisionJson, ModelTrace, Trace};
 pub use batch::PinnedSnapshot;
+pub use call::CallOptions;
 pub use engine::Engine;
 pub use error::{Result, TriageError};
 pub use error_details::{catch_panic, panic_message, ErrorCode, ErrorDetails};

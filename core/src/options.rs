@@ -31,6 +31,9 @@ pub struct EngineOptions {
     /// default such a rule action is a rule error and the ticket is assigned as if no rule named
     /// an agent.
     pub allow_unlisted_agents: bool,
+    /// N-grams per model head to explain in each decision's trace (`model_explanation`);
+    /// 0 (the default) explains nothing and costs nothing.
+    pub explain: usize,
 }
 
 impl Default for EngineOptions {
@@ -45,6 +48,7 @@ impl Default for EngineOptions {
             strict_rules: false,
             now: None,
             allow_unlisted_agents: false,
+            explain: 0,
         }
     }
 }

@@ -91,6 +91,11 @@ impl Scratch {
     pub fn keys(&self) -> &[u32] {
         &self.keys
     }
+
+    /// Tokens of the last extraction, in text order.
+    pub(crate) fn tokens(&self) -> &Tokens {
+        &self.tokens
+    }
 }
 
 /// Tokenise `text` and fill `scratch.counts` with sorted, de-duplicated `(key, tf)` pairs.
@@ -108,8 +113,38 @@ pub fn extract(cfg: &PipelineConfig, text: &str, scratch: &mut Scratch) {
     }
 }
 
+/// Which n-gram of a token a key came from (reported by [`extract_keys_traced`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Gram {
+    /// The token's word unigram.
+    Word,
+    /// The bigram ending at the token.
+    Bigram,
+    /// One of the token's char n-grams.
+    Chars,
+}
+
+/// Told the origin of every key [`extract_keys_traced`] pushes, right after it is pushed.
+pub(crate) trait KeyOrigins {
+    /// The last key came from `gram` of token number `token`.
+    fn record(&mut self, gram: Gram, token: usize);
+}
+
+/// The serving path records nothing; this compiles away.
+impl KeyOrigins for () {
+    #[inline(always)]
+    fn record(&mut self, _: Gram, _: usize) {}
+}
+
 /// Tokenise `text` and fill the scratch key list, one entry per n-gram occurrence (unsorted).
 pub fn extract_keys(cfg: &PipelineConfig, text: &str, scratch: &mut Scratch) {
+    extract_keys_traced(cfg, text, scratch, &mut ());
+}
+
+/// [`extract_keys`], telling `origins` which token produced each key (for explanations);
+/// generic so the serving path's copy has no recording in it.
+#[inline(always)]
+pub(crate) fn extract_keys_traced<O: KeyOrigins>(cfg: &PipelineConfig, text: &str, scratch: &mut Scratch, origins: &mut O) {
     let max_chars = usize::try_from(cfg.max_text_chars).unwrap_or(usize::MAX);
     let numbers = Numbers { mode: cfg.numbers, fold_digits: cfg.fold_numbers };
     tokenize(text, max_chars, numbers, &mut scratch.tokens);
@@ -118,15 +153,17 @@ pub fn extract_keys(cfg: &PipelineConfig, text: &str, scratch: &mut Scratch) {
     let keys = &mut scratch.keys;
     keys.clear();
     let mut prev: Option<u64> = None;
-    for tok in scratch.tokens.iter() {
+    for (i, tok) in scratch.tokens.iter().enumerate() {
         let h = xxh3_64_with_seed(tok.as_bytes(), SEED_WORD);
         keys.push(h as u32 & mask);
+        origins.record(Gram::Word, i);
         if cfg.word_ngram_max >= 2 {
             if let Some(p) = prev {
                 let mut pair = [0u8; 16];
                 pair[..8].copy_from_slice(&p.to_le_bytes());
                 pair[8..].copy_from_slice(&h.to_le_bytes());
                 keys.push(xxh3_64_with_seed(&pair, SEED_BIGRAM) as u32 & mask);
+                origins.record(Gram::Bigram, i);
             }
         }
         prev = Some(h);
@@ -149,11 +186,13 @@ pub fn extract_keys(cfg: &PipelineConfig, text: &str, scratch: &mut Scratch) {
             if nchars <= n {
                 let h = xxh3_64_with_seed(pad.as_bytes(), SEED_CHAR);
                 keys.push(char_block | (h as u32 & mask));
+                origins.record(Gram::Chars, i);
                 break;
             }
             for s in 0..=nchars - n {
                 let h = xxh3_64_with_seed(&pad.as_bytes()[offsets[s]..offsets[s + n]], SEED_CHAR);
                 keys.push(char_block | (h as u32 & mask));
+                origins.record(Gram::Chars, i);
             }
         }
     }

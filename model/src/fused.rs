@@ -78,6 +78,21 @@ impl FusedWeights {
         accumulate_rows(acc, &self.q, &segments, vec);
     }
 
+    /// The dequantised weight of feature `col` for class `class` of head `h` (0 out of range).
+    pub(crate) fn weight(&self, h: usize, col: u32, class: usize) -> f32 {
+        let Some(part) = self.heads.get(h) else { return 0.0 };
+        let at = (col as usize).checked_mul(self.row_len).and_then(|r| r.checked_add(part.offset + class));
+        match (at.and_then(|i| self.q.get(i)), part.scales.get(col as usize)) {
+            (Some(&q), Some(&scale)) if class < part.stride => f32::from(q as i8) * scale,
+            _ => 0.0,
+        }
+    }
+
+    /// The bias of class `class` of head `h` (0 out of range).
+    pub(crate) fn bias(&self, h: usize, class: usize) -> f32 {
+        self.heads.get(h).and_then(|p| p.bias.get(class)).copied().unwrap_or_default()
+    }
+
     /// Where head `h`'s scores start in the output of [`Self::scores_into`].
     pub(crate) fn offset(&self, h: usize) -> usize {
         self.heads.get(h).map_or(0, |p| p.offset)

@@ -22,8 +22,8 @@ use crate::remap::RemapTable;
 pub struct Model {
     /// Everything but the weight rows and scales, which live in `weights` while loaded.
     pub(crate) payload: Payload,
-    weights: FusedWeights,
-    table: RemapTable,
+    pub(crate) weights: FusedWeights,
+    pub(crate) table: RemapTable,
     /// Columns below this index belong to the word block (keys are sorted by block).
     n_word_cols: u32,
     version: String,
@@ -84,14 +84,15 @@ pub(crate) fn primary_position<'a>(names: impl Iterator<Item = &'a str>) -> Opti
 
 /// Per-thread buffers reused across predictions.
 #[derive(Default)]
-struct PredictScratch {
-    features: Scratch,
+pub(crate) struct PredictScratch {
+    pub(crate) features: Scratch,
     vec: Vec<(u32, f32)>,
-    scores: Vec<f32>,
+    pub(crate) scores: Vec<f32>,
     probs: Vec<f32>,
-    order: Vec<u32>,
+    /// Class indices of the last [`Model::head_prediction`], best first.
+    pub(crate) order: Vec<u32>,
     /// Dense term-frequency accumulator indexed by column; all zero between calls.
-    tf: Vec<u32>,
+    pub(crate) tf: Vec<u32>,
     touched: Vec<u32>,
 }
 
@@ -209,7 +210,14 @@ impl Model {
     /// Serving-path TF-IDF: count the (unsorted) keys straight into a dense per-column
     /// accumulator instead of sorting them; equal to the training rows (`train_matrix`) up to float
     /// summation order.
-    fn vectorize_keys(&self, s: &mut PredictScratch, out: &mut Vec<(u32, f32)>) {
+    pub(crate) fn vectorize_keys(&self, s: &mut PredictScratch, out: &mut Vec<(u32, f32)>) {
+        self.vectorize_keys_traced(s, out, |_| {});
+    }
+
+    /// [`Model::vectorize_keys`], telling `seen` the column of every key in order (`None` for a
+    /// key unseen in training), so an explanation needs no second lookup per key.
+    #[inline(always)]
+    pub(crate) fn vectorize_keys_traced(&self, s: &mut PredictScratch, out: &mut Vec<(u32, f32)>, mut seen: impl FnMut(Option<u32>)) {
         let keys = s.features.keys();
         let d = self.payload.keys.len();
         if s.tf.len() < d {
@@ -220,7 +228,9 @@ impl Model {
         }
         s.touched.clear();
         for &k in keys {
-            if let Some(col) = self.table.get(k) {
+            let col = self.table.get(k);
+            seen(col);
+            if let Some(col) = col {
                 let t = &mut s.tf[col as usize];
                 if *t == 0 {
                     s.touched.push(col);
@@ -257,7 +267,7 @@ impl Model {
     }
 
     /// Top-`k` of head `h` from the scores of all heads already in `s.scores`.
-    fn head_prediction(&self, h: usize, s: &mut PredictScratch, k: usize) -> HeadPrediction {
+    pub(crate) fn head_prediction(&self, h: usize, s: &mut PredictScratch, k: usize) -> HeadPrediction {
         let head = &self.payload.heads[h];
         let at = self.weights.offset(h);
         let scores = s.scores.get(at..at + head.classes.len()).unwrap_or_default();

@@ -69,4 +69,11 @@ void metadata.nope;
 // @ts-expect-error the algorithm is one of two names
 const algorithm: 'svm' = metadata.algorithm;
 
-void [version, agent, candidates, strategy, rows, algorithm, batches];
+// Explanations are typed, in Model.explain and in the trace.
+const why = model.explain('printer broken', 3);
+const kind: 'word' | 'bigram' = why.category.supporting[0].kind;
+const explained: number | undefined = engine.triage({ subject: 'x' }, { explain: 2 }).trace.model_explanation?.[0].score;
+// @ts-expect-error k is a number
+model.explain('x', '3');
+
+void [version, agent, candidates, strategy, rows, algorithm, batches, kind, explained];

@@ -1,7 +1,7 @@
 """Type stubs for the native extension module (built from bindings-python/src)."""
 
 import os
-from typing import Any, Dict, List, Literal, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, List, Literal, Mapping, Optional, Sequence, Tuple, TypedDict, Union
 
 __version__: str
 ERROR_CODES: List[str]
@@ -11,6 +11,26 @@ Ticket = Mapping[str, Any]
 Decision = Dict[str, Any]
 Labels = Union[Sequence[Any], Mapping[str, Sequence[Any]], Any]
 Texts = Union[Sequence[Any], Mapping[str, Sequence[Any]], Any]
+
+class Contributor(TypedDict):
+    """One n-gram of the text and how much it moved the predicted label's score."""
+
+    ngram: str
+    kind: Literal["word", "bigram"]
+    contribution: float
+    from_chars: float
+
+class HeadExplanation(TypedDict):
+    """Why one head predicted ``label``: ``bias + sum(contributions) + rest == score``."""
+
+    head: str
+    label: str
+    confidence: float
+    score: float
+    bias: float
+    supporting: List[Contributor]
+    opposing: List[Contributor]
+    rest: float
 
 class TriageError(Exception):
     """Base class of every triagekit error; ``code`` is a stable string such as "RULE_COMPILE"."""
@@ -85,6 +105,10 @@ class Model:
 
         A text holding a lone surrogate is read with U+FFFD in its place (so one bad text does
         not cost the batch); ``fit`` and ``evaluate`` refuse it instead."""
+    def explain(self, text: str, k: int = 5) -> Dict[str, HeadExplanation]:
+        """Per head: the ``k`` n-grams that raised (``supporting``) and lowered (``opposing``)
+        the predicted label's decision value. A word entry includes its char n-grams
+        (``from_chars`` says how much of it came from them)."""
     def predict_proba(
         self, texts: Texts, head: Optional[str] = None, *, text: Union[str, Sequence[str], None] = None
     ) -> Any:
@@ -158,10 +182,14 @@ class Engine:
         ``options`` keys: review_threshold, class_thresholds, review_queue, default_group,
         commit, top_k, strict_rules, ``now`` (RFC 3339 string or timezone-aware ``datetime``:
         the time for tickets without ``created_at``; unset reads the clock once per ticket) and
-        allow_unlisted_agents (``set_agent`` may name agents not on the roster).
+        allow_unlisted_agents (``set_agent`` may name agents not on the roster) and ``explain``
+        (N n-grams per head in each trace's ``model_explanation``; 0, the default, is off).
         """
-    def triage(self, ticket: Ticket, *, commit: Optional[bool] = None, trace: bool = True) -> Decision:
-        """Triage one ticket; ``commit=False`` is a dry run, ``trace=False`` omits the trace."""
+    def triage(
+        self, ticket: Ticket, *, commit: Optional[bool] = None, trace: bool = True, explain: Optional[int] = None
+    ) -> Decision:
+        """Triage one ticket; ``commit=False`` is a dry run, ``trace=False`` omits the trace,
+        ``explain=N`` adds each head's top N n-grams as ``trace["model_explanation"]``."""
     def triage_batch(
         self,
         tickets: Sequence[Ticket],
@@ -169,6 +197,7 @@ class Engine:
         commit: Optional[bool] = None,
         errors: Literal["return", "raise"] = "return",
         trace: bool = True,
+        explain: Optional[int] = None,
     ) -> List[Decision]:
         """Triage many tickets in parallel; failed slots hold ``{"error": {...}}`` unless errors="raise"."""
     def reload_rules(self, rules: Optional[StrPath] = None, *, rules_source: Optional[str] = None) -> None:

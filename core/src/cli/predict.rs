@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::Args;
 use serde_json::{json, Map, Value};
 use triagekit::{ErrorCode, ErrorDetails};
-use triagekit_model::{Model, Prediction};
+use triagekit_model::{Explanation, Model, Prediction};
 
 use super::output::write_failed;
 use super::{error_line, json_lines};
@@ -21,6 +21,9 @@ pub struct PredictArgs {
     /// Labels to return per head, best first.
     #[arg(long, default_value_t = 3)]
     pub k: usize,
+    /// Also give each head's top N contributing n-grams (`explanation`); 0 = none.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub explain: usize,
 }
 
 /// Runs `triagekit predict`.
@@ -36,7 +39,10 @@ pub fn run(args: &PredictArgs) -> ExitCode {
     let mut out = BufWriter::new(std::io::stdout().lock());
     for (line, text) in json_lines(stdin) {
         let rendered = match text.map_err(|e| bad(Some("<line>"), e.to_string())).and_then(|t| ticket_text(&t)) {
-            Ok((id, text)) => render(line, id, &model.predict(&text, args.k), model.version()),
+            Ok((id, text)) => {
+                let explanation = (args.explain > 0).then(|| model.explain(&text, args.explain));
+                render(line, id, &model.predict(&text, args.k), explanation.as_ref(), model.version())
+            }
             Err(error) => error_line(line, &error),
         };
         if let Err(error) = writeln!(out, "{rendered}") {
@@ -78,11 +84,17 @@ fn bad(field: Option<&str>, message: String) -> ErrorDetails {
     ErrorDetails { field: field.map(str::to_string), ..ErrorDetails::new(ErrorCode::InvalidTicket, message) }
 }
 
-fn render(line: usize, id: Option<Value>, prediction: &Prediction, version: &str) -> String {
+fn render(line: usize, id: Option<Value>, prediction: &Prediction, explanation: Option<&Explanation>, version: &str) -> String {
     let mut heads = Map::new();
     for h in &prediction.heads {
         let top: Vec<Value> = h.top.iter().map(|(label, p)| json!({ "label": label, "probability": p })).collect();
-        heads.insert(h.head.to_string(), json!({ "label": h.label, "confidence": h.confidence, "top": top }));
+        let mut head = json!({ "label": h.label, "confidence": h.confidence, "top": top });
+        if let Some(e) = explanation.and_then(|e| e.head(&h.head)) {
+            head["explanation"] = json!({
+                "score": e.score, "bias": e.bias, "supporting": e.supporting, "opposing": e.opposing, "rest": e.rest,
+            });
+        }
+        heads.insert(h.head.to_string(), head);
     }
     let mut out = Map::new();
     out.insert("line".into(), json!(line));

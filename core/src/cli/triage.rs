@@ -43,6 +43,9 @@ pub struct TriageArgs {
     /// The time (RFC 3339) for tickets without `created_at`, instead of the machine's clock.
     #[arg(long)]
     now: Option<jiff::Timestamp>,
+    /// Add each head's top N contributing n-grams to the trace (`model_explanation`).
+    #[arg(long, value_name = "N")]
+    explain: Option<usize>,
 }
 
 /// Runs `triagekit triage`.
@@ -92,6 +95,9 @@ fn build_engine(args: &TriageArgs) -> Result<Engine, String> {
     options.commit = !args.dry_run;
     if args.now.is_some() {
         options.now = args.now;
+    }
+    if let Some(n) = args.explain {
+        options.explain = n;
     }
     Engine::from_paths(&args.rules, args.model.as_deref(), args.agents.as_deref(), options).map_err(|e| e.to_string())
 }
