@@ -78,6 +78,13 @@ impl FusedWeights {
         accumulate_rows(acc, &self.q, &segments, vec);
     }
 
+    /// Head `h`'s dequantised weight of `class` on column `col` (0 outside the weights).
+    pub(crate) fn weight(&self, h: usize, col: usize, class: usize) -> f32 {
+        let Some(part) = self.heads.get(h).filter(|p| class < p.stride) else { return 0.0 };
+        let q = self.q.get(col * self.row_len + part.offset + class).map_or(0, |&b| b as i8);
+        f32::from(q) * part.scales.get(col).copied().unwrap_or(0.0)
+    }
+
     /// Where head `h`'s scores start in the output of [`Self::scores_into`].
     pub(crate) fn offset(&self, h: usize) -> usize {
         self.heads.get(h).map_or(0, |p| p.offset)

@@ -17,6 +17,7 @@ mod fused;
 mod head_weights;
 mod kernel;
 pub mod model;
+mod newton;
 pub mod numbers;
 mod option_parse;
 pub mod parallel;
@@ -26,6 +27,7 @@ pub mod svm;
 pub mod text;
 pub mod train;
 pub mod train_config;
+pub mod warm_start;
 
 /// The inline short-string type of head names and labels in predictions.
 pub use compact_str::CompactString;

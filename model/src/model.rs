@@ -34,6 +34,10 @@ pub struct HeadMetrics {
     /// Wall-clock fit time; not stored in the file (it would break byte-identical rebuilds).
     #[serde(skip)]
     pub fit_seconds: f64,
+    /// Solver work as full passes over the rows, summed over classes (lower for a warm
+    /// start); not stored.
+    #[serde(skip)]
+    pub solver_passes: f64,
 }
 
 /// Provenance and settings of a trained model.
@@ -203,6 +207,11 @@ impl Model {
     /// The text pipeline settings.
     pub fn pipeline(&self) -> &PipelineConfig {
         &self.payload.pipeline
+    }
+
+    /// Head `h`'s dequantised weight of `class` on column `col`, which a warm start begins from.
+    pub(crate) fn weight(&self, h: usize, col: usize, class: usize) -> f32 {
+        self.weights.weight(h, col, class)
     }
 
     fn head_index(&self, head: &str) -> Result<usize, ModelError> {

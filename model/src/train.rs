@@ -20,6 +20,7 @@ use crate::remap::RemapTable;
 use crate::sparse::{CsrMatrix, SparseRecords};
 use crate::svm::{argmax, LinearSvm, LinearSvmParams, SplitMix};
 pub use crate::train_config::{Algorithm, TrainConfig};
+use crate::warm_start::WarmStart;
 
 /// Progress events while training (may arrive from worker threads).
 #[derive(Debug, Clone)]
@@ -71,15 +72,17 @@ impl Model {
         config: &TrainConfig,
         progress: &(dyn Fn(TrainProgress) + Sync),
     ) -> Result<Model, ModelError> {
-        crate::parallel::install(|| fit_on_pool(texts, heads, config, progress))
+        crate::parallel::install(|| fit_on_pool(texts, heads, config, None, progress))
     }
 }
 
-/// [`Model::fit_with_progress`] inside the process's pool, so every loop below runs there.
-fn fit_on_pool(
+/// [`Model::fit_with_progress`] inside the process's pool, so every loop below runs there;
+/// `old` warm-starts the heads it has (see `warm_start`).
+pub(crate) fn fit_on_pool(
     texts: &[String],
     heads: &[(String, Vec<Option<String>>)],
     config: &TrainConfig,
+    old: Option<&Model>,
     progress: &(dyn Fn(TrainProgress) + Sync),
 ) -> Result<Model, ModelError> {
     config.validate()?;
@@ -141,11 +144,12 @@ fn fit_on_pool(
     progress(TrainProgress::Features { docs: texts.len(), features: keys.len() });
 
     // 3. Heads.
+    let warm = old.map(|old| WarmStart::new(old, &keys));
     let mut head_weights = Vec::with_capacity(heads.len());
     let mut metrics = Vec::with_capacity(heads.len());
     for (index, (name, labels)) in heads.iter().enumerate() {
         let started = Instant::now();
-        let (hw, m) = fit_head(name, labels, &matrix, config, index, heads.len(), progress)?;
+        let (hw, m) = fit_head(name, labels, &matrix, config, warm.as_ref(), (index, heads.len()), progress)?;
         let m = HeadMetrics { fit_seconds: started.elapsed().as_secs_f64(), ..m };
         progress(TrainProgress::HeadFinished { metrics: m.clone() });
         head_weights.push(hw);
@@ -172,8 +176,8 @@ fn fit_head(
     labels: &[Option<String>],
     matrix: &CsrMatrix,
     config: &TrainConfig,
-    index: usize,
-    n_heads: usize,
+    warm_start: Option<&WarmStart<'_>>,
+    (index, n_heads): (usize, usize),
     progress: &(dyn Fn(TrainProgress) + Sync),
 ) -> Result<(HeadWeights, HeadMetrics), ModelError> {
     let mut class_ids: BTreeMap<&str, usize> = BTreeMap::new();
@@ -197,9 +201,14 @@ fn fit_head(
         .collect();
     let k = classes.len();
     progress(TrainProgress::HeadStarted { head: name.to_string(), index, heads: n_heads, classes: k });
-    let (temperature, warm) = match holdout_temperature(matrix, &rows, &targets, k, config)? {
-        Some((t, warm)) => (t, warm),
-        None => (f32::NAN, None), // filled in from the full fit's leave-one-out scores below
+    let warm_head = warm_start.and_then(|w| w.head(name, &classes, matrix.n_cols, config.c));
+    // A warm head keeps the old temperature when it can (see `warm_start`) and ignores the duals.
+    let (temperature, warm) = match warm_head.as_ref().and_then(|w| w.temperature) {
+        Some(t) => (t, None),
+        None => match holdout_temperature(matrix, &rows, &targets, k, config)? {
+            Some((t, warm)) => (t, warm),
+            None => (f32::NAN, None), // filled in from the full fit's leave-one-out scores below
+        },
     };
     let dataset = DatasetBase::new(SparseRecords { matrix, rows: &rows }, targets);
     let done = AtomicUsize::new(0);
@@ -207,7 +216,10 @@ fn fit_head(
         let d = done.fetch_add(1, Ordering::Relaxed) + 1;
         progress(TrainProgress::ClassDone { head: name.to_string(), done: d, total: k });
     };
-    let fitted = fit_algorithm(&dataset, config, warm.as_deref(), temperature.is_nan(), &on_class)?;
+    let fitted = match &warm_head {
+        Some(w) => w.fit(&dataset, config, temperature.is_nan(), &on_class),
+        None => fit_algorithm(&dataset, config, warm.as_deref(), temperature.is_nan(), &on_class)?,
+    };
     let temperature = if temperature.is_nan() {
         fit_temperature(&fitted.loo_scores, k, dataset.targets.as_slice().unwrap_or(&[]))
     } else {
@@ -225,6 +237,7 @@ fn fit_head(
         train_accuracy: correct,
         temperature,
         fit_seconds: 0.0,
+        solver_passes: fitted.passes,
     };
     Ok((hw, metrics))
 }

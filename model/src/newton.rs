@@ -1,0 +1,203 @@
+//! Primal truncated-Newton solver for the L2-loss linear SVM (LIBLINEAR's `-s 2` idea: Lin,
+//! Weng and Keerthi 2008), used to warm-start from an old model's weights.
+//!
+//! Why not the dual solver: dual coordinate descent needs the old duals, which the model file
+//! does not keep, and duals recovered from the old margins (`alpha_i = 2C max(0, 1 - y_i f_i)`)
+//! amplify every small margin error by the Gram matrix when `w` is rebuilt from them (measured:
+//! more passes than a cold fit). A primal method starts from `w` itself, so a good old model
+//! is already close to the optimum and a few Newton steps finish it (Tsai, Lin and Lin 2014,
+//! "Incremental and decremental training for linear classification", reach the same verdict).
+//!
+//! Objective (bias as a constant feature 1, regularised like the dual solver's):
+//! `P(w, b) = ||w||^2 / 2 + b^2 / 2 + C sum_i max(0, 1 - y_i (w.x_i + b))^2`.
+
+use crate::sparse::{dot, SparseRecords};
+
+/// Stopping and effort settings of [`solve_primal`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct NewtonParams {
+    /// Regularisation C (as in the dual solver).
+    pub c: f32,
+    /// Stop when `||grad P(w)|| <= tol * min(positives, negatives) / n * ||grad P(0)||`.
+    pub tol: f32,
+    /// Cap on Newton steps.
+    pub max_newton: usize,
+    /// Cap on conjugate-gradient steps per Newton step.
+    pub max_cg: usize,
+}
+
+/// A binary primal solution.
+pub(crate) struct PrimalFit {
+    pub w: Vec<f32>,
+    pub bias: f32,
+    /// Decision values `w.x_i + b` of the training rows.
+    pub decision: Vec<f32>,
+    /// Sparse row operations done, in rows (a full pass over the data is `n`).
+    pub row_visits: u64,
+}
+
+/// Minimise `P` for labels `y` (+1 / -1) from `(w, b)`.
+pub(crate) fn solve_primal(x: &SparseRecords<'_>, y: &[f32], (mut w, mut b): (Vec<f32>, f32), p: &NewtonParams) -> PrimalFit {
+    let n = y.len();
+    let two_c = 2.0 * p.c;
+    // One pass: the decision values and grad P(0) = -2C sum y_i (x_i, 1), for the stopping rule.
+    let mut grad0 = vec![0f32; w.len()];
+    let mut f: Vec<f32> = (0..n)
+        .map(|i| {
+            let (cols, vals) = x.row(i);
+            for (&c, &v) in cols.iter().zip(vals) {
+                grad0[c as usize] -= two_c * y[i] * v;
+            }
+            dot(cols, vals, &w) + b
+        })
+        .collect();
+    let grad0_b: f32 = -two_c * y.iter().sum::<f32>();
+    // LIBLINEAR's scaling: a rare class's gradient is small from the start.
+    let positives = y.iter().filter(|&&v| v > 0.0).count();
+    let share = positives.min(n - positives).max(1) as f32 / n.max(1) as f32;
+    let target = p.tol * share * norm(&grad0, grad0_b);
+    drop(grad0);
+    let mut visits = n as u64;
+    let mut g = vec![0f32; w.len()];
+    for _ in 0..p.max_newton {
+        // Rows with loss (y f < 1): the gradient and the generalised Hessian live on them.
+        let active: Vec<usize> = (0..n).filter(|&i| y[i] * f[i] < 1.0).collect();
+        g.copy_from_slice(&w);
+        let mut g_b = b;
+        for &i in &active {
+            let coef = -two_c * (1.0 - y[i] * f[i]) * y[i];
+            let (cols, vals) = x.row(i);
+            for (&c, &v) in cols.iter().zip(vals) {
+                g[c as usize] += coef * v;
+            }
+            g_b += coef;
+        }
+        visits += active.len() as u64;
+        if norm(&g, g_b) <= target {
+            break;
+        }
+        let (s, s_b, cg_visits) = conjugate_gradient(x, &active, two_c, (&g, g_b), p.max_cg);
+        visits += cg_visits;
+        let z: Vec<f32> = (0..n).map(|i| {
+            let (cols, vals) = x.row(i);
+            dot(cols, vals, &s) + s_b
+        }).collect();
+        visits += n as u64;
+        let t = line_search(&w, b, (&s, s_b), y, &f, &z, p.c);
+        if !(t > 0.0 && t.is_finite()) {
+            break;
+        }
+        for (wj, sj) in w.iter_mut().zip(&s) {
+            *wj += t * sj;
+        }
+        b += t * s_b;
+        for (fi, zi) in f.iter_mut().zip(&z) {
+            *fi += t * zi;
+        }
+    }
+    PrimalFit { w, bias: b, decision: f, row_visits: visits }
+}
+
+fn norm(v: &[f32], extra: f32) -> f32 {
+    (v.iter().map(|&a| f64::from(a) * f64::from(a)).sum::<f64>() + f64::from(extra) * f64::from(extra)).sqrt() as f32
+}
+
+/// Solve `(I + 2C X_A^T X_A) s = -g` (bias included) to a relative residual of 0.1, at most
+/// `max_cg` steps, preconditioned by the Hessian's diagonal (text features differ wildly in
+/// scale, which plain CG pays for in steps); returns `(s, s_b, row visits)`.
+fn conjugate_gradient(
+    x: &SparseRecords<'_>,
+    active: &[usize],
+    two_c: f32,
+    (g, g_b): (&[f32], f32),
+    max_cg: usize,
+) -> (Vec<f32>, f32, u64) {
+    let d = g.len();
+    let mut inv_m = vec![0f32; d];
+    for &i in active {
+        let (cols, vals) = x.row(i);
+        for (&c, &v) in cols.iter().zip(vals) {
+            inv_m[c as usize] += two_c * v * v;
+        }
+    }
+    for m in &mut inv_m {
+        *m = 1.0 / (1.0 + *m);
+    }
+    let inv_m_b = 1.0 / (1.0 + two_c * active.len() as f32);
+    let mut visits = active.len() as u64;
+    let mut s = vec![0f32; d];
+    let mut s_b = 0f32;
+    let mut r: Vec<f32> = g.iter().map(|v| -v).collect();
+    let mut r_b = -g_b;
+    let mut dir: Vec<f32> = r.iter().zip(&inv_m).map(|(a, m)| a * m).collect();
+    let mut dir_b = r_b * inv_m_b;
+    let mut hd = vec![0f32; d];
+    let mut rz = dot64(&r, &dir) + f64::from(r_b) * f64::from(dir_b);
+    let stop = 0.01 * f64::from(norm(g, g_b)).powi(2); // residual 0.1 of the gradient's norm
+    for _ in 0..max_cg {
+        // hd = dir + 2C X_A^T (X_A dir)
+        hd.copy_from_slice(&dir);
+        let mut hd_b = dir_b;
+        for &i in active {
+            let (cols, vals) = x.row(i);
+            let u = two_c * (dot(cols, vals, &dir) + dir_b);
+            for (&c, &v) in cols.iter().zip(vals) {
+                hd[c as usize] += u * v;
+            }
+            hd_b += u;
+        }
+        visits += 2 * active.len() as u64;
+        let dhd = dot64(&dir, &hd) + f64::from(dir_b) * f64::from(hd_b);
+        if !(dhd > 0.0) {
+            break;
+        }
+        let alpha = (rz / dhd) as f32;
+        for j in 0..d {
+            s[j] += alpha * dir[j];
+            r[j] -= alpha * hd[j];
+        }
+        s_b += alpha * dir_b;
+        r_b -= alpha * hd_b;
+        if f64::from(norm(&r, r_b)).powi(2) <= stop {
+            break;
+        }
+        let rz_new = r.iter().zip(&inv_m).map(|(&a, &m)| f64::from(a) * f64::from(a * m)).sum::<f64>() + f64::from(r_b) * f64::from(r_b * inv_m_b);
+        let beta = (rz_new / rz) as f32;
+        for j in 0..d {
+            dir[j] = r[j] * inv_m[j] + beta * dir[j];
+        }
+        dir_b = r_b * inv_m_b + beta * dir_b;
+        rz = rz_new;
+    }
+    (s, s_b, visits)
+}
+
+fn dot64(a: &[f32], b: &[f32]) -> f64 {
+    a.iter().zip(b).map(|(&x, &y)| f64::from(x) * f64::from(y)).sum()
+}
+
+/// Exact step along `s` for the piecewise-quadratic `P(w + t s)`: Newton on its derivative,
+/// which is piecewise linear and increasing, from `t = 1` (the full Newton step).
+fn line_search(w: &[f32], b: f32, (s, s_b): (&[f32], f32), y: &[f32], f: &[f32], z: &[f32], c: f32) -> f32 {
+    let ws = w.iter().zip(s).map(|(&a, &b)| f64::from(a) * f64::from(b)).sum::<f64>() + f64::from(b) * f64::from(s_b);
+    let ss = f64::from(norm(s, s_b)).powi(2);
+    let two_c = 2.0 * f64::from(c);
+    let mut t = 1f64;
+    for _ in 0..20 {
+        let (mut d1, mut d2) = (ws + t * ss, ss);
+        for i in 0..y.len() {
+            let (yi, zi) = (f64::from(y[i]), f64::from(z[i]));
+            let slack = 1.0 - yi * (f64::from(f[i]) + t * zi);
+            if slack > 0.0 {
+                d1 -= two_c * slack * yi * zi;
+                d2 += two_c * zi * zi;
+            }
+        }
+        let step = d1 / d2;
+        t -= step;
+        if step.abs() <= 1e-6 * t.abs().max(1e-3) {
+            break;
+        }
+    }
+    t as f32
+}
