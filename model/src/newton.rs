@@ -18,7 +18,9 @@ use crate::sparse::{dot, SparseRecords};
 pub(crate) struct NewtonParams {
     /// Regularisation C (as in the dual solver).
     pub c: f32,
-    /// Stop when `||grad P(w)|| <= tol * min(positives, negatives) / n * ||grad P(0)||`.
+    /// Stop when `||grad P(w)|| <= tol * min(positives, negatives) / n * ||grad P(0)||`
+    /// (LIBLINEAR's primal rule; its default 0.01 matched the cold fit's test accuracy on both
+    /// shared sets).
     pub tol: f32,
     /// Cap on Newton steps.
     pub max_newton: usize,

@@ -203,11 +203,11 @@ fn fit_head(
     progress(TrainProgress::HeadStarted { head: name.to_string(), index, heads: n_heads, classes: k });
     let warm_head = warm_start.and_then(|w| w.head(name, &classes, matrix.n_cols, config.c));
     // A warm head keeps the old temperature when it can (see `warm_start`) and ignores the duals.
-    let (temperature, warm) = match warm_head.as_ref().and_then(|w| w.temperature) {
-        Some(t) => (t, None),
+    let (temperature, warm, holdout_passes) = match warm_head.as_ref().and_then(|w| w.temperature) {
+        Some(t) => (t, None, 0.0),
         None => match holdout_temperature(matrix, &rows, &targets, k, config)? {
-            Some((t, warm)) => (t, warm),
-            None => (f32::NAN, None), // filled in from the full fit's leave-one-out scores below
+            Some((t, warm, passes)) => (t, warm, passes),
+            None => (f32::NAN, None, 0.0), // filled in from the full fit's leave-one-out scores below
         },
     };
     let dataset = DatasetBase::new(SparseRecords { matrix, rows: &rows }, targets);
@@ -237,7 +237,7 @@ fn fit_head(
         train_accuracy: correct,
         temperature,
         fit_seconds: 0.0,
-        solver_passes: fitted.passes,
+        solver_passes: holdout_passes + fitted.passes,
     };
     Ok((hw, metrics))
 }
@@ -267,7 +267,7 @@ fn fit_algorithm(
 /// `calibration_holdout` share of every class with at least two rows is held out, a model is
 /// fitted on the rest and scores the held-out rows. `None` when nothing can be held out.
 /// Also returns that model's duals mapped onto all rows (zero for held-out ones), which
-/// warm-start the final fit so calibration costs little extra time.
+/// warm-start the final fit so calibration costs little extra time, and its solver passes.
 #[allow(clippy::type_complexity)]
 fn holdout_temperature(
     matrix: &CsrMatrix,
@@ -275,7 +275,7 @@ fn holdout_temperature(
     targets: &Array1<usize>,
     k: usize,
     config: &TrainConfig,
-) -> Result<Option<(f32, Option<Vec<Vec<f32>>>)>, ModelError> {
+) -> Result<Option<(f32, Option<Vec<Vec<f32>>>, f64)>, ModelError> {
     let frac = config.calibration_holdout;
     if k < 2 || !(frac > 0.0 && frac < 1.0) {
         return Ok(None);
@@ -332,7 +332,9 @@ fn holdout_temperature(
             })
             .collect()
     });
-    Ok(Some((fit_temperature(&scores, k, &truth), warm)))
+    // The hold-out fit's passes are over fewer rows: count them as shares of a full pass.
+    let passes = model.passes * fit_rows.len() as f64 / rows.len() as f64;
+    Ok(Some((fit_temperature(&scores, k, &truth), warm, passes)))
 }
 
 /// Class-major f32 weights -> feature-major i8 rows of `stride` with one scale per feature

@@ -159,7 +159,7 @@ impl WarmHead {
     ) -> LinearSvm {
         let (x, targets) = (&dataset.records, &dataset.targets);
         let (n, k, d) = (x.rows.len(), self.offset.len(), x.matrix.n_cols);
-        let params = NewtonParams { c: config.c, tol: WARM_TOL, max_newton: 20, max_cg: 100 };
+        let params = NewtonParams { c: config.c, tol: 0.01, max_newton: 20, max_cg: 100 };
         let fits: Vec<(PrimalFit, Vec<f32>)> = crate::parallel::install(|| {
             (0..k)
                 .into_par_iter()
@@ -202,5 +202,3 @@ impl WarmHead {
     }
 }
 
-/// Relative gradient norm at which a warm Newton fit stops (LIBLINEAR's primal default).
-const WARM_TOL: f32 = 0.01;
