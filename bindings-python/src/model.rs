@@ -36,9 +36,30 @@ fn heads_arg(labels: &Bound<'_, PyAny>, default_head: &str) -> PyResult<Heads> {
     py.import("triagekit._inputs")?.getattr("heads")?.call1((labels, default_head))?.extract()
 }
 
-/// `Model.fit(**params)` as the model crate's `TrainConfig`, which names a bad or unknown option.
-fn train_config(params: Option<&Bound<'_, PyDict>>) -> PyResult<TrainConfig> {
-    let Some(params) = params else { return Ok(TrainConfig::default()) };
+/// `Model.fit(**params)` as the model crate's `TrainConfig`, which names a bad or unknown
+/// option, plus the `warm_start` model if one was passed (it is not a training setting).
+fn train_config(params: Option<&Bound<'_, PyDict>>) -> PyResult<(TrainConfig, Option<Arc<Model>>)> {
+    let Some(params) = params else { return Ok((TrainConfig::default(), None)) };
+    let params = params.copy()?;
+    let old = match params.get_item("warm_start")? {
+        Some(old) => {
+            params.del_item("warm_start")?;
+            if old.is_none() {
+                None
+            } else {
+                let old = old.cast::<PyModel>().map_err(|_| {
+                    let message = format!("expected a triagekit.Model, got {}", old.get_type().name().map(|n| n.to_string()).unwrap_or_default());
+                    model_err(ModelError::InvalidConfig { field: "warm_start".into(), message })
+                })?;
+                Some(old.get().inner.clone())
+            }
+        }
+        None => None,
+    };
+    Ok((config_of(&params)?, old))
+}
+
+fn config_of(params: &Bound<'_, PyDict>) -> PyResult<TrainConfig> {
     let value = convert::to_value(params.as_any())
         .map_err(|e| model_err(ModelError::InvalidConfig { field: e.path, message: e.message }))?;
     TrainConfig::from_value(&value).map_err(model_err)
@@ -74,14 +95,22 @@ impl PyModel {
     /// Trains a model. `labels`: a list/Series (one head named "category") or a dict/DataFrame
     /// of label columns (one head per column). Missing labels (None/NaN/"") skip that row for
     /// that head. `params`: algorithm ("linear" | "naive-bayes"), seed, c, and advanced knobs; a bad
-    /// or unknown one raises `ModelError` with `.field` naming it.
+    /// or unknown one raises `ModelError` with `.field` naming it. `warm_start=old_model` starts
+    /// from `old_model`'s weights and keeps its text pipeline (retraining after corrections).
     #[staticmethod]
     #[pyo3(signature = (texts, labels, **params))]
     fn fit(py: Python<'_>, texts: &Bound<'_, PyAny>, labels: &Bound<'_, PyAny>, params: Option<&Bound<'_, PyDict>>) -> PyResult<PyModel> {
-        let config = train_config(params)?;
+        let (config, old) = train_config(params)?;
         let texts = texts_arg(texts)?;
         let heads = heads_arg(labels, PRIMARY_HEAD)?;
-        let model = py.detach(|| guard(|| Model::fit(&texts, &heads, &config)))?.map_err(model_err)?;
+        let model = py
+            .detach(|| {
+                guard(|| match &old {
+                    Some(old) => Model::fit_warm(&texts, &heads, &config, old),
+                    None => Model::fit(&texts, &heads, &config),
+                })
+            })?
+            .map_err(model_err)?;
         Ok(PyModel { inner: Arc::new(model) })
     }
 

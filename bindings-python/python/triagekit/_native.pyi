@@ -53,7 +53,9 @@ class Model:
     def fit(texts: Sequence[Any], labels: Labels, **params: Any) -> "Model":
         """Train; ``labels`` is a list/Series (head "category") or a dict/DataFrame (one head per column).
 
-        A bad or unknown option in ``params`` raises ``ModelError`` with ``.field`` naming it."""
+        A bad or unknown option in ``params`` raises ``ModelError`` with ``.field`` naming it.
+        ``warm_start=old_model`` starts from ``old_model``'s weights and keeps its text pipeline
+        (retrain on all rows plus corrections at a fraction of a cold fit's cost)."""
     def predict(self, texts: Sequence[Any], head: Optional[str] = None) -> Union[List[str], Dict[str, List[str]]]:
         """Labels: a list for one head (or with ``head=``), else a dict of head -> list."""
     def predict_proba(
