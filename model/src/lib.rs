@@ -22,6 +22,7 @@ pub mod numbers;
 mod option_parse;
 pub mod parallel;
 pub mod remap;
+mod retrain;
 pub mod sparse;
 pub mod svm;
 pub mod text;

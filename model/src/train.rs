@@ -201,7 +201,7 @@ fn fit_head(
         .collect();
     let k = classes.len();
     progress(TrainProgress::HeadStarted { head: name.to_string(), index, heads: n_heads, classes: k });
-    let warm_head = warm_start.and_then(|w| w.head(name, &classes, matrix.n_cols, config.c));
+    let warm_head = warm_start.and_then(|w| w.head(name, &classes, config.c));
     // A warm head keeps the old temperature when it can (see `warm_start`) and ignores the duals.
     let (temperature, warm, holdout_passes) = match warm_head.as_ref().and_then(|w| w.temperature) {
         Some(t) => (t, None, 0.0),

@@ -23,35 +23,7 @@ use crate::model::Model;
 use crate::newton::{solve_primal, NewtonParams, PrimalFit};
 use crate::sparse::SparseRecords;
 use crate::svm::LinearSvm;
-use crate::train::{fit_on_pool, TrainProgress};
 use crate::train_config::{Algorithm, TrainConfig};
-
-impl Model {
-    /// Train on `texts`/`heads` starting from `old` (see the module docs). The pipeline
-    /// settings (hash bits, n-grams, numbers mode, text cap) are taken from `old`; a setting in
-    /// `config` that is not its default and differs from `old`'s is a
-    /// [`ModelError::WarmStartMismatch`]. Heads `old` lacks are fitted cold.
-    pub fn fit_warm(
-        texts: &[String],
-        heads: &[(String, Vec<Option<String>>)],
-        config: &TrainConfig,
-        old: &Model,
-    ) -> Result<Model, ModelError> {
-        Model::fit_warm_with_progress(texts, heads, config, old, &|_| {})
-    }
-
-    /// [`Model::fit_warm`] reporting [`TrainProgress`] events.
-    pub fn fit_warm_with_progress(
-        texts: &[String],
-        heads: &[(String, Vec<Option<String>>)],
-        config: &TrainConfig,
-        old: &Model,
-        progress: &(dyn Fn(TrainProgress) + Sync),
-    ) -> Result<Model, ModelError> {
-        let config = warm_config(config, old)?;
-        crate::parallel::install(|| fit_on_pool(texts, heads, &config, Some(old), progress))
-    }
-}
 
 /// `config` with the old model's pipeline settings, or why the two cannot be combined.
 pub fn warm_config(config: &TrainConfig, old: &Model) -> Result<TrainConfig, ModelError> {
@@ -96,11 +68,13 @@ pub(crate) struct WarmStart<'a> {
     old_col: Vec<u32>,
 }
 
-/// Where a warm head starts: per new class the old weights and bias in the new columns
-/// (`None` for a class the old head lacks), and the temperature to keep, `None` when it has
-/// to be fitted again (C changed).
-pub(crate) struct WarmHead {
-    pub offset: Vec<Option<(Vec<f32>, f32)>>,
+/// Where a warm head starts: the old head and, per new class, its old class (`None` for a
+/// class the old head lacks), and the temperature to keep, `None` when it has to be fitted
+/// again (C changed).
+pub(crate) struct WarmHead<'w> {
+    from: &'w WarmStart<'w>,
+    old_head: usize,
+    old_class: Vec<Option<usize>>,
     pub temperature: Option<f32>,
 }
 
@@ -125,30 +99,32 @@ impl<'a> WarmStart<'a> {
         WarmStart { old, old_col }
     }
 
-    /// The start of head `name` with `classes` over `n_cols` new columns, or `None` when the
-    /// old model has no such head (it is then fitted cold).
-    pub(crate) fn head(&self, name: &str, classes: &[String], n_cols: usize, c: f32) -> Option<WarmHead> {
+    /// The start of head `name` with `classes`, or `None` when the old model has no such head
+    /// (it is then fitted cold).
+    pub(crate) fn head(&self, name: &str, classes: &[String], c: f32) -> Option<WarmHead<'_>> {
         let h = self.old.payload.heads.iter().position(|head| head.name == name)?;
         let old_head = &self.old.payload.heads[h];
-        let offset = classes
-            .par_iter()
-            .map(|class| {
-                let oc = old_head.classes.iter().position(|o| o == class)?;
-                let w = (0..n_cols)
-                    .map(|j| match self.old_col.get(j) {
-                        Some(&o) if o != u32::MAX => self.old.weight(h, o as usize, oc),
-                        _ => 0.0,
-                    })
-                    .collect();
-                Some((w, old_head.bias.get(oc).copied().unwrap_or(0.0)))
-            })
-            .collect();
+        let old_class = classes.iter().map(|class| old_head.classes.iter().position(|o| o == class)).collect();
         let same_c = self.old.metadata().c == c;
-        Some(WarmHead { offset, temperature: same_c.then_some(old_head.temperature) })
+        Some(WarmHead { from: self, old_head: h, old_class, temperature: same_c.then_some(old_head.temperature) })
     }
 }
 
-impl WarmHead {
+impl WarmHead<'_> {
+    /// Class `c`'s old weights in the new columns and its bias (zeros for a new class); built
+    /// per class while fitting so only the classes in flight hold a dense copy.
+    fn start(&self, c: usize, n_cols: usize) -> (Vec<f32>, f32) {
+        let Some(oc) = self.old_class.get(c).copied().flatten() else { return (vec![0.0; n_cols], 0.0) };
+        let (old, h) = (self.from.old, self.old_head);
+        let w = (0..n_cols)
+            .map(|j| match self.from.old_col.get(j) {
+                Some(&o) if o != u32::MAX => old.weight(h, o as usize, oc),
+                _ => 0.0,
+            })
+            .collect();
+        (w, old.payload.heads[h].bias.get(oc).copied().unwrap_or(0.0))
+    }
+
     /// Fit every class of the head from its start with the primal Newton solver.
     pub(crate) fn fit(
         &self,
@@ -158,15 +134,14 @@ impl WarmHead {
         on_class_done: &(dyn Fn() + Sync),
     ) -> LinearSvm {
         let (x, targets) = (&dataset.records, &dataset.targets);
-        let (n, k, d) = (x.rows.len(), self.offset.len(), x.matrix.n_cols);
+        let (n, k, d) = (x.rows.len(), self.old_class.len(), x.matrix.n_cols);
         let params = NewtonParams { c: config.c, tol: 0.01, max_newton: 20, max_cg: 100 };
         let fits: Vec<(PrimalFit, Vec<f32>)> = crate::parallel::install(|| {
             (0..k)
                 .into_par_iter()
                 .map(|c| {
                     let y: Vec<f32> = targets.iter().map(|&t| if t == c { 1.0 } else { -1.0 }).collect();
-                    let start = self.offset[c].clone().unwrap_or_else(|| (vec![0.0; d], 0.0));
-                    let fit = solve_primal(x, &y, start, &params);
+                    let fit = solve_primal(x, &y, self.start(c, d), &params);
                     // The dual at the optimum is alpha_i = 2C max(0, 1 - y_i f_i): the same
                     // leave-one-out estimate as the dual solver's.
                     let loo = (0..if loo_scores { n } else { 0 })
