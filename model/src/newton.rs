@@ -104,9 +104,10 @@ fn norm(v: &[f32], extra: f32) -> f32 {
     (v.iter().map(|&a| f64::from(a) * f64::from(a)).sum::<f64>() + f64::from(extra) * f64::from(extra)).sqrt() as f32
 }
 
-/// Solve `(I + 2C X_A^T X_A) s = -g` (bias included) to a relative residual of 0.1, at most
-/// `max_cg` steps, preconditioned by the Hessian's diagonal (text features differ wildly in
-/// scale, which plain CG pays for in steps); returns `(s, s_b, row visits)`.
+/// Solve `(I + 2C X_A^T X_A) s = -g` (bias included) by conjugate gradients to a relative
+/// residual of 0.1, at most `max_cg` steps; returns `(s, s_b, row visits)`. A diagonal
+/// preconditioner was tried and dropped: fewer passes on it-tickets after relabelling (162
+/// against 197), more on Banking77 (607 against 562), so not worth its code.
 fn conjugate_gradient(
     x: &SparseRecords<'_>,
     active: &[usize],
@@ -115,28 +116,20 @@ fn conjugate_gradient(
     max_cg: usize,
 ) -> (Vec<f32>, f32, u64) {
     let d = g.len();
-    let mut inv_m = vec![0f32; d];
-    for &i in active {
-        let (cols, vals) = x.row(i);
-        for (&c, &v) in cols.iter().zip(vals) {
-            inv_m[c as usize] += two_c * v * v;
-        }
-    }
-    for m in &mut inv_m {
-        *m = 1.0 / (1.0 + *m);
-    }
-    let inv_m_b = 1.0 / (1.0 + two_c * active.len() as f32);
-    let mut visits = active.len() as u64;
+    let mut visits = 0u64;
     let mut s = vec![0f32; d];
     let mut s_b = 0f32;
     let mut r: Vec<f32> = g.iter().map(|v| -v).collect();
     let mut r_b = -g_b;
-    let mut dir: Vec<f32> = r.iter().zip(&inv_m).map(|(a, m)| a * m).collect();
-    let mut dir_b = r_b * inv_m_b;
+    let mut dir = r.clone();
+    let mut dir_b = r_b;
     let mut hd = vec![0f32; d];
-    let mut rz = dot64(&r, &dir) + f64::from(r_b) * f64::from(dir_b);
-    let stop = 0.01 * f64::from(norm(g, g_b)).powi(2); // residual 0.1 of the gradient's norm
+    let mut rr = dot64(&r, &r) + f64::from(r_b) * f64::from(r_b);
+    let stop = 0.01 * rr; // residual norm 0.1 of the gradient's
     for _ in 0..max_cg {
+        if rr <= stop {
+            break;
+        }
         // hd = dir + 2C X_A^T (X_A dir)
         hd.copy_from_slice(&dir);
         let mut hd_b = dir_b;
@@ -150,26 +143,24 @@ fn conjugate_gradient(
         }
         visits += 2 * active.len() as u64;
         let dhd = dot64(&dir, &hd) + f64::from(dir_b) * f64::from(hd_b);
-        if !(dhd > 0.0) {
+        // Also stops on NaN: the Hessian is positive definite, so anything else is breakdown.
+        if dhd.is_nan() || dhd <= 0.0 {
             break;
         }
-        let alpha = (rz / dhd) as f32;
+        let alpha = (rr / dhd) as f32;
         for j in 0..d {
             s[j] += alpha * dir[j];
             r[j] -= alpha * hd[j];
         }
         s_b += alpha * dir_b;
         r_b -= alpha * hd_b;
-        if f64::from(norm(&r, r_b)).powi(2) <= stop {
-            break;
-        }
-        let rz_new = r.iter().zip(&inv_m).map(|(&a, &m)| f64::from(a) * f64::from(a * m)).sum::<f64>() + f64::from(r_b) * f64::from(r_b * inv_m_b);
-        let beta = (rz_new / rz) as f32;
+        let rr_new = dot64(&r, &r) + f64::from(r_b) * f64::from(r_b);
+        let beta = (rr_new / rr) as f32;
         for j in 0..d {
-            dir[j] = r[j] * inv_m[j] + beta * dir[j];
+            dir[j] = r[j] + beta * dir[j];
         }
-        dir_b = r_b * inv_m_b + beta * dir_b;
-        rz = rz_new;
+        dir_b = r_b + beta * dir_b;
+        rr = rr_new;
     }
     (s, s_b, visits)
 }

@@ -6,13 +6,15 @@ mod common;
 use triagekit_model::{evaluate, Algorithm, Model, ModelError, NumberMode, TrainConfig};
 
 type Heads = Vec<(String, Vec<Option<String>>)>;
+/// Texts and their category labels.
+type Rows = (Vec<String>, Vec<Option<String>>);
 
 fn category(labels: Vec<Option<String>>) -> Heads {
     vec![("category".to_string(), labels)]
 }
 
 /// The fixture's category head split into train (70 %) and test rows.
-fn split() -> ((Vec<String>, Vec<Option<String>>), (Vec<String>, Vec<Option<String>>)) {
+fn split() -> (Rows, Rows) {
     let data = common::fixture(&["category"]);
     let labels = data.heads[0].1.clone();
     let (mut train, mut test) = ((Vec::new(), Vec::new()), (Vec::new(), Vec::new()));
