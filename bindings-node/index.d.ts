@@ -384,6 +384,9 @@ export interface FitOptions {
   /** Creation time to record (RFC 3339). */
   created?: string;
   dataHash?: string;
+  /** Start from this model's weights and keep its text pipeline (retraining from corrections);
+   * a pipeline option that conflicts with it is `MODEL` with `field` naming the option. */
+  warmStart?: Model | null;
 }
 
 /** One head's prediction. */

@@ -38,10 +38,18 @@ impl NativeModel {
     }
 
     /// Trains on the libuv pool; `heads[i]` names the label column `labels[i]`; `options` is
-    /// the JSON text of the options object, which the model crate reads and checks.
+    /// the JSON text of the options object, which the model crate reads and checks;
+    /// `warm_start` is the model to start from (`Model::fit_warm`).
     #[napi(ts_return_type = "Promise<NativeModel>")]
-    pub fn fit(texts: Vec<String>, heads: Vec<String>, labels: Vec<Vec<Option<String>>>, options: Option<String>) -> AsyncTask<FitTask> {
-        AsyncTask::new(FitTask { texts, heads: heads.into_iter().zip(labels).collect(), options, failure: None })
+    pub fn fit(
+        texts: Vec<String>,
+        heads: Vec<String>,
+        labels: Vec<Vec<Option<String>>>,
+        options: Option<String>,
+        warm_start: Option<&NativeModel>,
+    ) -> AsyncTask<FitTask> {
+        let heads = heads.into_iter().zip(labels).collect();
+        AsyncTask::new(FitTask { texts, heads, options, old: warm_start.map(NativeModel::shared), failure: None })
     }
 
     /// Accuracy, macro-F1, per-class figures and confusion matrix per head, computed on the
@@ -120,6 +128,7 @@ pub struct FitTask {
     texts: Vec<String>,
     heads: Vec<(String, Vec<Option<String>>)>,
     options: Option<String>,
+    old: Option<Arc<Model>>,
     failure: Option<ErrorInfo>,
 }
 
@@ -131,7 +140,10 @@ impl Task for FitTask {
         // Never unwind out of a libuv worker: that aborts the process.
         guard(|| {
             let config = self.options.as_deref().map(TrainConfig::from_json).transpose()?.unwrap_or_default();
-            Ok(Model::fit(&self.texts, &self.heads, &config)?)
+            Ok(match &self.old {
+                Some(old) => Model::fit_warm(&self.texts, &self.heads, &config, old)?,
+                None => Model::fit(&self.texts, &self.heads, &config)?,
+            })
         })
         .map_err(|info| park(&mut self.failure, info))
     }

@@ -44,6 +44,21 @@ impl<'py> View<'py> {
     }
 }
 
+/// Removes `warm_start` from the options (it is a model, not a training setting) and returns
+/// the trained model it names; `None` or absent is a cold fit.
+fn take_warm_start(params: &Bound<'_, PyDict>) -> PyResult<Option<Arc<Model>>> {
+    let Some(old) = params.get_item("warm_start")? else { return Ok(None) };
+    params.del_item("warm_start")?;
+    if old.is_none() {
+        return Ok(None);
+    }
+    let old = old.cast::<PyModel>().map_err(|_| {
+        let name = old.get_type().name().map(|n| n.to_string()).unwrap_or_default();
+        model_err(ModelError::InvalidConfig { field: "warm_start".into(), message: format!("expected a triagekit.Model, got {name}") })
+    })?;
+    old.get().trained().map(Some)
+}
+
 fn lock_err() -> PyErr {
     errors::internal("model lock poisoned")
 }
@@ -77,10 +92,18 @@ impl PyModel {
         if let Some(p) = call.params {
             merged.update(p.as_mapping())?;
         }
+        let old = take_warm_start(&merged)?;
         let config = args::train_config(Some(&merged))?;
         let texts = args::texts(call.texts, call.text, BadText::Refuse)?;
         let (heads, decoders) = args::heads(call.labels, PRIMARY_HEAD, None)?;
-        let model = py.detach(|| guard(|| Model::fit(&texts, &heads, &config)))?.map_err(model_err)?;
+        let model = py
+            .detach(|| {
+                guard(|| match &old {
+                    Some(old) => Model::fit_warm(&texts, &heads, &config, old),
+                    None => Model::fit(&texts, &heads, &config),
+                })
+            })?
+            .map_err(model_err)?;
         Ok(Fitted { model: Arc::new(model), decoders: decoders.map(Bound::unbind) })
     }
 

@@ -201,7 +201,9 @@ impl TriageError {
                 ModelError::Csv { path, row, .. } => (d.path, d.row) = (display(path), Some(*row).filter(|r| *r > 0)),
                 ModelError::Json { path, line, .. } => (d.path, d.row) = (display(path), Some(*line).filter(|l| *l > 0)),
                 ModelError::MissingColumn { column, .. } => d.field = Some(column.clone()),
-                ModelError::InvalidConfig { field, .. } => d.field = Some(field.clone()),
+                ModelError::InvalidConfig { field, .. } | ModelError::WarmStartMismatch { field, .. } => {
+                    d.field = Some(field.clone());
+                }
                 ModelError::NoData(_)
                 | ModelError::InvalidInput(_)
                 | ModelError::Format(_)

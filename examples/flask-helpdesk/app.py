@@ -1,4 +1,10 @@
-"""A small helpdesk API on triagekit: triage + assign on POST, queues, close, hot reload, metrics.
+"""A small helpdesk API on triagekit: triage + assign on POST, queues, close, hot reload, metrics,
+and agents' re-assignments recorded as training rows for a warm-start retrain:
+
+    curl -H "Authorization: Bearer $TOKEN" localhost:5000/admin/training-rows.csv > corrections.csv
+    # all.csv = the original training CSV (columns text,category,group) + corrections.csv rows
+    triagekit train --warm-start model.tkm --data all.csv --text text --label category --label group --out new.tkm
+    curl -X POST -H "Authorization: Bearer $TOKEN" localhost:5000/admin/reload   # with MODEL=new.tkm
 
 Run it:  TRIAGEKIT_ADMIN_TOKEN=secret flask --app app:create_app run
 Under load serve it with a multi-threaded WSGI server, e.g.
@@ -8,7 +14,9 @@ being handled with 429 + Retry-After (off by default). waitress queues requests 
 thread runs the app, so keep the limit below --threads: the spare threads answer the 429s.
 """
 
+import csv
 import hmac
+import io
 import json
 import os
 import pathlib
@@ -51,7 +59,20 @@ CREATE TABLE IF NOT EXISTS tickets (
     closed_at   REAL
 );
 CREATE INDEX IF NOT EXISTS tickets_queue ON tickets (grp, status);
+-- One row per re-assignment: the ticket's text with the labels an agent corrected it to.
+CREATE TABLE IF NOT EXISTS corrections (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    ticket_id   INTEGER NOT NULL REFERENCES tickets (id),
+    text        TEXT NOT NULL,
+    category    TEXT,
+    grp         TEXT,
+    created_at  REAL NOT NULL
+);
 """
+
+# Columns of GET /admin/training-rows.csv, as `triagekit train --text text --label category
+# --label group` reads them.
+TRAINING_COLUMNS = ("text", "category", "group")
 
 
 def create_app(config=None):
@@ -221,6 +242,22 @@ def _row_to_json(row):
     }
 
 
+def _ticket_text(ticket):
+    """The text the model sees: subject and body joined by a newline, as the CLI joins columns."""
+    parts = [ticket.get(k) for k in ("subject", "body")]
+    return "\n".join(p for p in parts if isinstance(p, str) and p)
+
+
+def _label(body, key):
+    """A label from a reassign body: None when absent, else a non-empty string or ValueError."""
+    value = body.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"{key} must be a non-empty string")
+    return value.strip()
+
+
 def _admin_denied():
     """None when the request carries the admin token; else the 401/403 response."""
     from flask import current_app
@@ -309,6 +346,68 @@ def _register_routes(app):
             except triagekit.RosterError:
                 pass  # the agent left the roster since; nothing to free
         return jsonify(_row_to_json(row))
+
+    @app.post("/tickets/<int:ticket_id>/reassign")
+    def reassign(ticket_id):
+        """Moves a ticket to another group and/or category (an agent's correction) and records
+        the ticket text with the corrected labels as a training row. A changed group frees the
+        agent's capacity and leaves the ticket unassigned in its new queue."""
+        body = _json_body()
+        if body is None:
+            return _error(400, "request body must be a JSON object (Content-Type: application/json)")
+        try:
+            group, category = _label(body, "group"), _label(body, "category")
+        except ValueError as err:
+            return _error(400, str(err))
+        if group is None and category is None:
+            return _error(400, "give group and/or category")
+        conn = db()
+        with _WRITE_LOCK:
+            row = conn.execute("SELECT * FROM tickets WHERE id = ?", (ticket_id,)).fetchone()
+            if row is None:
+                return _error(404, f"no ticket {ticket_id}")
+            decision = json.loads(row["decision"])
+            moved = group is not None and group != row["grp"]
+            free = moved and row["status"] == "open" and row["agent"]
+            new_group = group or row["grp"]
+            new_category = category or decision.get("category")
+            decision.update({"group": new_group, "category": new_category})
+            if moved:
+                decision["agent"] = None
+            conn.execute("BEGIN")
+            conn.execute(
+                "UPDATE tickets SET grp = ?, agent = ?, decision = ? WHERE id = ?",
+                (new_group, None if moved else row["agent"], json.dumps(decision), ticket_id),
+            )
+            conn.execute(
+                "INSERT INTO corrections (ticket_id, text, category, grp, created_at) VALUES (?, ?, ?, ?, ?)",
+                (ticket_id, _ticket_text(json.loads(row["ticket"])), new_category, new_group, time.time()),
+            )
+            conn.execute("COMMIT")
+        if free:
+            try:
+                engine().ticket_closed(row["agent"], row["channel"])
+            except triagekit.RosterError:
+                pass  # the agent left the roster since; nothing to free
+        updated = conn.execute("SELECT * FROM tickets WHERE id = ?", (ticket_id,)).fetchone()
+        return jsonify(_row_to_json(updated))
+
+    @app.get("/admin/training-rows.csv")
+    def training_rows():
+        """The corrected tickets as CSV (`text,category,group`, the latest correction of each
+        ticket), for `triagekit train --warm-start` together with the original training rows."""
+        denied = _admin_denied()
+        if denied:
+            return denied
+        rows = db().execute(
+            "SELECT text, category, grp FROM corrections WHERE id IN"
+            " (SELECT MAX(id) FROM corrections GROUP BY ticket_id) ORDER BY id"
+        ).fetchall()
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(TRAINING_COLUMNS)
+        writer.writerows((r["text"], r["category"] or "", r["grp"] or "") for r in rows)
+        return out.getvalue(), 200, {"Content-Type": "text/csv; charset=utf-8"}
 
     @app.post("/admin/reload")
     def reload():

@@ -106,6 +106,6 @@ impl<'a> Fit<SparseRecords<'a>, Array1<usize>, ModelError> for NaiveBayesParams 
                 scores[i * k + c] = dot(cols, vals, &weights[c * d..(c + 1) * d]) + bias[c];
             }
         }
-        Ok(LinearSvm { n_features: d, n_classes: k, weights, bias, alpha: Vec::new(), loo_scores: scores })
+        Ok(LinearSvm { n_features: d, n_classes: k, weights, bias, alpha: Vec::new(), loo_scores: scores, passes: 0.0 })
     }
 }

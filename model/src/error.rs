@@ -87,6 +87,16 @@ pub enum ModelError {
         /// What is wrong and what is accepted.
         message: String,
     },
+    /// A warm start's old model was trained with another setting than the one asked for.
+    #[error("warm start: {field} is {given} but the old model was trained with {old}; leave the option out (the old model's value is used) or train without a warm start")]
+    WarmStartMismatch {
+        /// The setting (snake_case), e.g. `hash_bits` or `algorithm`.
+        field: String,
+        /// The old model's value.
+        old: String,
+        /// The value asked for.
+        given: String,
+    },
     /// The model file is unreadable.
     #[error(transparent)]
     Format(#[from] FormatError),

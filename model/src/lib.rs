@@ -23,12 +23,14 @@ mod head_weights;
 mod kernel;
 pub mod model;
 mod nb_scaling;
+mod newton;
 pub mod numbers;
 mod option_parse;
 pub mod parallel;
 mod payload;
 mod prune;
 pub mod remap;
+mod retrain;
 pub mod sparse;
 pub mod svm;
 pub mod text;
@@ -36,6 +38,7 @@ pub mod train;
 pub mod train_config;
 mod train_matrix;
 mod version;
+pub mod warm_start;
 
 /// The inline short-string type of head names and labels in predictions.
 pub use compact_str::CompactString;

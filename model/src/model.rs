@@ -149,6 +149,11 @@ impl Model {
         &self.payload.pipeline
     }
 
+    /// Head `h`'s dequantised weight of `class` on column `col`, which a warm start begins from.
+    pub(crate) fn weight(&self, h: usize, col: usize, class: usize) -> f32 {
+        self.weights.weight(h, col as u32, class)
+    }
+
     fn head_index(&self, head: &str) -> Result<usize, ModelError> {
         self.payload.heads.iter().position(|h| h.name == head).ok_or_else(|| ModelError::UnknownHead(head.to_string()))
     }

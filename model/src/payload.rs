@@ -24,6 +24,10 @@ pub struct HeadMetrics {
     /// Wall-clock fit time; not stored in the file (it would break byte-identical rebuilds).
     #[serde(skip)]
     pub fit_seconds: f64,
+    /// Solver work as full passes over the rows, summed over classes (lower for a warm
+    /// start); not stored.
+    #[serde(skip)]
+    pub solver_passes: f64,
 }
 
 /// Provenance and settings of a trained model.

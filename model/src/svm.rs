@@ -56,6 +56,9 @@ pub struct LinearSvm {
     /// Approximate leave-one-out decision values, row-major `n_samples x n_classes`
     /// (see [`LinearSvmParams::fit_with_progress`]); used to calibrate probabilities.
     pub loo_scores: Vec<f32>,
+    /// Work done, as full passes over the rows summed over classes (a shrunk pass counts
+    /// its share): the machine-independent cost of the fit.
+    pub passes: f64,
 }
 
 /// Small deterministic PRNG (splitmix64) for the coordinate permutations.
@@ -75,6 +78,8 @@ struct BinaryFit {
     w: Vec<f32>,
     bias: f32,
     alpha: Vec<f32>,
+    /// Rows visited, summed over passes.
+    visits: u64,
 }
 
 /// One binary problem: labels, the C of positive rows, and an optional feature scaling.
@@ -128,7 +133,9 @@ fn solve_binary(x: &SparseRecords<'_>, prob: &BinaryProblem<'_>, p: &LinearSvmPa
     let mut rng = SplitMix(seed);
     // Only the upper shrinking threshold matters: the L2-loss dual has no upper bound on alpha.
     let mut pg_max_old = f32::INFINITY;
+    let mut visits = 0u64;
     for _ in 0..p.max_iter {
+        visits += active as u64;
         let (mut pg_max, mut pg_min) = (f32::NEG_INFINITY, f32::INFINITY);
         for j in (1..active).rev() {
             let k = (rng.next() % (j as u64 + 1)) as usize;
@@ -174,7 +181,7 @@ fn solve_binary(x: &SparseRecords<'_>, prob: &BinaryProblem<'_>, p: &LinearSvmPa
         }
         pg_max_old = if pg_max <= 0.0 { f32::INFINITY } else { pg_max };
     }
-    BinaryFit { w, bias: b, alpha }
+    BinaryFit { w, bias: b, alpha, visits }
 }
 
 impl LinearSvmParams {
@@ -217,7 +224,7 @@ impl LinearSvmParams {
         let qd_x: Vec<f32> = (0..n).map(|i| x.row(i).1.iter().map(|v| v * v).sum::<f32>() + 1.0).collect();
         if k == 1 {
             on_class_done();
-            return Ok(LinearSvm { n_features: d, n_classes: 1, weights: vec![0.0; d], bias: vec![0.0], alpha: Vec::new(), loo_scores: vec![0.0; n] });
+            return Ok(LinearSvm { n_features: d, n_classes: 1, weights: vec![0.0; d], bias: vec![0.0], alpha: Vec::new(), loo_scores: vec![0.0; n], passes: 0.0 });
         }
         let nb = (self.nb_scaling > 0.0).then(|| crate::nb_scaling::ClassSums::new(x, targets.as_slice().unwrap_or(&[]), self.nb_scaling));
         let fits: Vec<(BinaryFit, Vec<f32>)> = crate::parallel::install(|| {
@@ -250,7 +257,9 @@ impl LinearSvmParams {
         let mut bias = Vec::with_capacity(k);
         let mut alpha = Vec::with_capacity(k);
         let mut loo_scores = vec![0f32; if self.loo_scores { n * k } else { 0 }];
+        let mut visits = 0u64;
         for (c, (fit, loo)) in fits.into_iter().enumerate() {
+            visits += fit.visits;
             weights.extend_from_slice(&fit.w);
             bias.push(fit.bias);
             alpha.push(fit.alpha);
@@ -258,7 +267,7 @@ impl LinearSvmParams {
                 loo_scores[i * k + c] = v;
             }
         }
-        Ok(LinearSvm { n_features: d, n_classes: k, weights, bias, alpha, loo_scores })
+        Ok(LinearSvm { n_features: d, n_classes: k, weights, bias, alpha, loo_scores, passes: visits as f64 / n as f64 })
     }
 }
 

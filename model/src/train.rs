@@ -20,6 +20,7 @@ use crate::sparse::{CsrMatrix, SparseRecords};
 use crate::train_matrix::TrainMatrix;
 use crate::svm::{argmax, LinearSvm, LinearSvmParams, SplitMix};
 pub use crate::train_config::{Algorithm, TrainConfig};
+use crate::warm_start::WarmStart;
 
 /// Progress events while training (may arrive from worker threads).
 #[derive(Debug, Clone)]
@@ -71,15 +72,17 @@ impl Model {
         config: &TrainConfig,
         progress: &(dyn Fn(TrainProgress) + Sync),
     ) -> Result<Model, ModelError> {
-        crate::parallel::install(|| fit_on_pool(texts, heads, config, progress))
+        crate::parallel::install(|| fit_on_pool(texts, heads, config, None, progress))
     }
 }
 
-/// [`Model::fit_with_progress`] inside the process's pool, so every loop below runs there.
-fn fit_on_pool(
+/// [`Model::fit_with_progress`] inside the process's pool, so every loop below runs there;
+/// `old` warm-starts the heads it has (see `warm_start`).
+pub(crate) fn fit_on_pool(
     texts: &[String],
     heads: &[(String, Vec<Option<String>>)],
     config: &TrainConfig,
+    old: Option<&Model>,
     progress: &(dyn Fn(TrainProgress) + Sync),
 ) -> Result<Model, ModelError> {
     config.validate()?;
@@ -107,11 +110,12 @@ fn fit_on_pool(
     progress(TrainProgress::Features { docs: texts.len(), features: keys.len() });
 
     // 3. Heads.
+    let warm = old.map(|old| WarmStart::new(old, &keys));
     let mut head_weights = Vec::with_capacity(heads.len());
     let mut metrics = Vec::with_capacity(heads.len());
     for (index, (name, labels)) in heads.iter().enumerate() {
         let started = Instant::now();
-        let (hw, m) = fit_head(name, labels, &matrix, config, index, heads.len(), progress)?;
+        let (hw, m) = fit_head(name, labels, &matrix, config, warm.as_ref(), (index, heads.len()), progress)?;
         let m = HeadMetrics { fit_seconds: started.elapsed().as_secs_f64(), ..m };
         progress(TrainProgress::HeadFinished { metrics: m.clone() });
         head_weights.push(hw);
@@ -155,8 +159,8 @@ fn fit_head(
     labels: &[Option<String>],
     matrix: &CsrMatrix,
     config: &TrainConfig,
-    index: usize,
-    n_heads: usize,
+    warm_start: Option<&WarmStart<'_>>,
+    (index, n_heads): (usize, usize),
     progress: &(dyn Fn(TrainProgress) + Sync),
 ) -> Result<(HeadWeights, HeadMetrics), ModelError> {
     let mut class_ids: BTreeMap<&str, usize> = BTreeMap::new();
@@ -185,18 +189,26 @@ fn fit_head(
     }
     let class_c = config.class_weight.factors(name, &classes, &counts)?;
     progress(TrainProgress::HeadStarted { head: name.to_string(), index, heads: n_heads, classes: k });
-    let held = holdout_rows(&targets, k, config);
+    let warm_head = warm_start.and_then(|w| w.head(name, &classes, config.c));
+    // A warm head keeps the old temperature when it can (see `warm_start`).
+    let kept_temperature = warm_head.as_ref().and_then(|w| w.temperature);
+    let held = if kept_temperature.is_some() { None } else { holdout_rows(&targets, k, config) };
     let dataset = DatasetBase::new(SparseRecords { matrix, rows: &rows }, targets);
     let done = AtomicUsize::new(0);
     let on_class = || {
         let d = done.fetch_add(1, Ordering::Relaxed) + 1;
         progress(TrainProgress::ClassDone { head: name.to_string(), done: d, total: k });
     };
-    let fitted = fit_algorithm(&dataset, config, &class_c, None, held.is_none(), &on_class)?;
+    let loo = kept_temperature.is_none() && held.is_none();
+    let fitted = match &warm_head {
+        Some(w) => w.fit(&dataset, config, &class_c, loo, &on_class)?,
+        None => fit_algorithm(&dataset, config, &class_c, None, loo, &on_class)?,
+    };
     let truth = dataset.targets.as_slice().unwrap_or(&[]);
-    let temperature = match &held {
-        Some(held) => holdout_temperature(matrix, &rows, truth, held, k, config, &class_c, &fitted.alpha)?,
-        None => fit_temperature(&fitted.loo_scores, k, truth),
+    let (temperature, holdout_passes) = match (kept_temperature, &held) {
+        (Some(t), _) => (t, 0.0),
+        (None, Some(held)) => holdout_temperature(matrix, &rows, truth, held, k, config, &class_c, &fitted.alpha)?,
+        (None, None) => (fit_temperature(&fitted.loo_scores, k, truth), 0.0),
     };
     let stride = k.div_ceil(16) * 16;
     let (q, scales) = quantise(&fitted.weights, k, stride, matrix.n_cols);
@@ -210,6 +222,7 @@ fn fit_head(
         train_accuracy: correct,
         temperature,
         fit_seconds: 0.0,
+        solver_passes: holdout_passes + fitted.passes,
     };
     Ok((hw, metrics))
 }
@@ -286,7 +299,7 @@ fn holdout_temperature(
     config: &TrainConfig,
     class_c: &[f32],
     full_alpha: &[Vec<f32>],
-) -> Result<f32, ModelError> {
+) -> Result<(f32, f64), ModelError> {
     let (fit_idx, hold_idx): (Vec<usize>, Vec<usize>) = (0..rows.len()).partition(|&i| !held[i]);
     let fit_rows: Vec<usize> = fit_idx.iter().map(|&i| rows[i]).collect();
     let fit_targets: Array1<usize> = fit_idx.iter().map(|&i| targets[i]).collect();
@@ -307,7 +320,9 @@ fn holdout_temperature(
         scores.extend(d);
         truth.push(targets[i]);
     }
-    Ok(fit_temperature(&scores, k, &truth))
+    // The hold-out fit's passes are over fewer rows: count them as shares of a full pass.
+    let passes = model.passes * fit_rows.len() as f64 / rows.len().max(1) as f64;
+    Ok((fit_temperature(&scores, k, &truth), passes))
 }
 
 /// Class-major f32 weights -> feature-major i8 rows of `stride` with one scale per feature

@@ -86,6 +86,8 @@ class _Fit:
         CLI's ``--text subject,body``). ``labels``: a list/array (head "category"), a named
         Series (head = its name), or a dict/DataFrame (one head per column); None/NaN/"" skip
         the row for that head. Labels keep their Python type in ``classes_`` and ``predict``.
+        ``warm_start=old_model`` starts from ``old_model``'s weights and keeps its text pipeline
+        (retrain on all rows plus corrections at a fraction of a cold fit's cost).
         ``params``: training options (``c``/``C``, ``seed``, ``numbers``, ``hash_bits``, ...);
         a bad or unknown one raises ``ModelError`` with ``.field`` naming it. A head with one
         class, or a text holding a lone surrogate (``.row`` = its 0-based position), raise

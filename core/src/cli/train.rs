@@ -7,6 +7,7 @@ use std::time::Instant;
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
+use triagekit_model::warm_start::warm_config;
 use triagekit_model::{load_labelled, Algorithm, ClassWeight, Model, NumberMode, TrainConfig, TrainProgress};
 
 use super::output::outln;
@@ -51,6 +52,10 @@ pub struct TrainArgs {
     /// Largest model file in MB; past it the least important features are dropped (0 = no limit).
     #[arg(long, default_value_t = TrainConfig::default().max_model_mb)]
     pub max_model_mb: f32,
+    /// Start from this model (e.g. retrain on all rows plus agents' corrections): its weights
+    /// seed the fit and its text pipeline is kept; new classes are learnt, missing ones dropped.
+    #[arg(long, value_name = "OLD.tkm")]
+    pub warm_start: Option<PathBuf>,
 }
 
 /// `--class-weight`: a name, or a JSON object of label -> weight.
@@ -100,7 +105,16 @@ fn train(args: &TrainArgs) -> Result<(), String> {
     // A bad flag is reported before the data is read.
     let config = args.config();
     config.validate().map_err(|e| e.to_string())?;
-    let data = load_labelled(&args.input.data, &args.input.text, &args.input.label, args.max_text_chars).map_err(|e| e.to_string())?;
+    let old = match &args.warm_start {
+        Some(path) => Some(Model::load(path).map_err(|e| e.to_string())?),
+        None => None,
+    };
+    // A warm start keeps the old model's pipeline, text cap included, or says what conflicts.
+    let config = match &old {
+        Some(old) => warm_config(&config, old).map_err(|e| e.to_string())?,
+        None => config,
+    };
+    let data = load_labelled(&args.input.data, &args.input.text, &args.input.label, config.max_text_chars).map_err(|e| e.to_string())?;
     eprintln!("loaded {} rows from {}", data.rows, args.input.data.display());
     let config = TrainConfig { data_hash: Some(data.data_hash.clone()), ..config };
     // A live bar only makes sense on a terminal; logs and CI get plain lines.
@@ -134,7 +148,14 @@ fn train(args: &TrainArgs) -> Result<(), String> {
         TrainProgress::HeadFinished { .. } => {}
     };
     let started = Instant::now();
-    let model = Model::fit_with_progress(&data.texts, &data.heads, &config, &progress).map_err(|e| e.to_string())?;
+    let model = match &old {
+        Some(old) => {
+            say(format!("warm start from model {}", old.version()));
+            Model::fit_warm_with_progress(&data.texts, &data.heads, &config, old, &progress)
+        }
+        None => Model::fit_with_progress(&data.texts, &data.heads, &config, &progress),
+    }
+    .map_err(|e| e.to_string())?;
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
@@ -143,11 +164,11 @@ fn train(args: &TrainArgs) -> Result<(), String> {
     let size = std::fs::metadata(&args.out).map(|m| m.len()).unwrap_or(0);
 
     outln!("model {} ({}, seed {}, {} features)", model.version(), config.algorithm, config.seed, model.metadata().n_features);
-    outln!("{:<16} {:>7} {:>8} {:>8} {:>10} {:>8} {:>6}", "head", "rows", "classes", "skipped", "train acc", "fit s", "temp");
+    outln!("{:<16} {:>7} {:>8} {:>8} {:>10} {:>8} {:>6} {:>7}", "head", "rows", "classes", "skipped", "train acc", "fit s", "temp", "passes");
     for h in &model.metadata().heads {
         outln!(
-            "{:<16} {:>7} {:>8} {:>8} {:>10.4} {:>8.2} {:>6.3}",
-            h.head, h.rows, h.classes, h.skipped, h.train_accuracy, h.fit_seconds, h.temperature
+            "{:<16} {:>7} {:>8} {:>8} {:>10.4} {:>8.2} {:>6.3} {:>7.1}",
+            h.head, h.rows, h.classes, h.skipped, h.train_accuracy, h.fit_seconds, h.temperature, h.solver_passes
         );
     }
     outln!("trained in {total:.2} s; wrote {} ({:.2} MB)", args.out.display(), size as f64 / 1e6);
@@ -184,6 +205,28 @@ mod tests {
         let base = ["triagekit", "--data", "d.csv", "--text", "t", "--label", "l", "--out", "m.tkm", "--numbers", "round"];
         let err = Cli::try_parse_from(base).err().map(|e| e.to_string()).unwrap_or_default();
         assert!(err.contains("invalid training option numbers"), "{err}");
+    }
+
+    #[test]
+    fn warm_start_keeps_the_old_pipeline_and_names_a_conflict() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("rows.csv");
+        let rows: String = (0..40).map(|i| format!("printer {i} jammed paper tray,hardware\nvpn {i} login token fails,access\n")).collect();
+        std::fs::write(&data, format!("body,category\n{rows}")).unwrap();
+        let old = dir.path().join("old.tkm");
+        let base = |out: &std::path::Path, extra: &[&str]| {
+            let mut a = vec!["triagekit", "--data", data.to_str().unwrap(), "--text", "body", "--label", "category", "--out", out.to_str().unwrap()];
+            a.extend_from_slice(extra);
+            Cli::parse_from(a).train
+        };
+        train(&base(&old, &["--numbers", "keep"])).unwrap();
+        let new = dir.path().join("new.tkm");
+        train(&base(&new, &["--warm-start", old.to_str().unwrap()])).unwrap();
+        assert_eq!(Model::load(&new).unwrap().pipeline().numbers, NumberMode::Keep);
+        let message = train(&base(&new, &["--warm-start", old.to_str().unwrap(), "--numbers", "keep_with_shape"])).unwrap_err();
+        assert!(message.starts_with("warm start: numbers is keep_with_shape but the old model was trained with keep"), "{message}");
+        let message = train(&base(&new, &["--warm-start", dir.path().join("none.tkm").to_str().unwrap()])).unwrap_err();
+        assert!(message.contains("none.tkm"), "{message}");
     }
 
     #[test]

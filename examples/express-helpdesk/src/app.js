@@ -4,6 +4,10 @@
 //   GET  /tickets/:id          a stored ticket
 //   GET  /queues/:group        open tickets of a group, most urgent first
 //   POST /tickets/:id/close    close; frees the agent's capacity exactly once (409 if closed)
+//   POST /tickets/:id/reassign { group?, category? }: an agent's correction; moves the ticket
+//                              (a new group frees its agent) and records a training row
+//   GET  /admin/training-rows.csv  corrected tickets as text,category,group CSV for
+//                              `triagekit train --warm-start OLD.tkm` (Bearer admin token)
 //   POST /admin/reload         reload rules and model from their paths (Bearer admin token)
 //   GET  /metrics              Prometheus text
 // Triage is synchronous and takes microseconds, so each request's check-triage-store runs
@@ -82,6 +86,37 @@ function createApp(config) {
       }
     }
     res.json({ id: closed.id, status: 'closed', agent: closed.decision.agent, capacity_freed: capacityFreed });
+  });
+
+  app.post('/tickets/:id/reassign', (req, res) => {
+    const body = req.body;
+    if (!body || typeof body !== 'object' || Array.isArray(body)) {
+      return fail(res, 400, 'BAD_REQUEST', 'expected a JSON object (Content-Type: application/json)');
+    }
+    const labels = {};
+    for (const key of ['group', 'category']) {
+      if (body[key] === undefined || body[key] === null) continue;
+      if (typeof body[key] !== 'string' || !body[key].trim()) return fail(res, 400, 'BAD_REQUEST', `${key} must be a non-empty string`);
+      labels[key] = body[key].trim();
+    }
+    if (!labels.group && !labels.category) return fail(res, 400, 'BAD_REQUEST', 'give group and/or category');
+    const changed = store.reassign(req.params.id, labels);
+    if (!changed) return fail(res, 404, 'NOT_FOUND', `no ticket ${req.params.id}`);
+    const { before, after } = changed;
+    const agent = before.decision.agent;
+    if (agent && !after.decision.agent && before.status === 'open') {
+      try {
+        engine.ticketClosed(agent, before.ticket.channel || undefined);
+      } catch (error) {
+        if (error.code !== 'UNKNOWN_AGENT') throw error; // left the roster: nothing to free
+      }
+    }
+    res.json(after);
+  });
+
+  app.get('/admin/training-rows.csv', requireAdmin(config.adminToken), (req, res) => {
+    const lines = ['text,category,group', ...store.trainingRows().map((r) => [r.text, r.category, r.group].map(csvField).join(','))];
+    res.type('text/csv; charset=utf-8').send(`${lines.join('\n')}\n`);
   });
 
   app.post('/admin/reload', requireAdmin(config.adminToken), (req, res) => {
@@ -184,6 +219,12 @@ function requireAdmin(token) {
     }
     return next();
   };
+}
+
+/** One CSV field, quoted when it holds a comma, quote or line break (RFC 4180). */
+function csvField(value) {
+  const text = String(value ?? '');
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 function fail(res, status, code, message, details) {

@@ -22,7 +22,21 @@ const SCHEMA = `
     closed_at   TEXT
   );
   CREATE INDEX IF NOT EXISTS tickets_queue ON tickets (grp, status);
+  -- One row per re-assignment: the ticket's text with the labels an agent corrected it to.
+  CREATE TABLE IF NOT EXISTS corrections (
+    seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+    ticket_id   TEXT NOT NULL,
+    text        TEXT NOT NULL,
+    category    TEXT,
+    grp         TEXT,
+    created_at  TEXT NOT NULL
+  );
 `;
+
+/** The text the model sees: subject and body joined by a newline, as the CLI joins columns. */
+function ticketText(ticket) {
+  return [ticket.subject, ticket.body].filter((p) => typeof p === 'string' && p).join('\n');
+}
 
 /** Open a store; `file` is optional (memory only without it). */
 async function openStore({ file, saveDelayMs = 200 } = {}) {
@@ -90,6 +104,33 @@ async function openStore({ file, saveDelayMs = 200 } = {}) {
       db.run("UPDATE tickets SET status = 'closed', closed_at = ? WHERE id = ?", [new Date().toISOString(), id]);
       changed();
       return toTicket(row);
+    },
+    /**
+     * Moves a ticket to `group` and/or `category` and records the corrected labels as a
+     * training row; a changed group leaves the ticket unassigned. Returns the ticket as it was
+     * (null if unknown) and as it is now.
+     */
+    reassign(id, { group, category }) {
+      const row = one('SELECT * FROM tickets WHERE id = ?', [id]);
+      if (!row) return null;
+      const before = toTicket(row);
+      const moved = group !== undefined && group !== row.grp;
+      const decision = { ...before.decision, group: group ?? before.decision.group, category: category ?? before.decision.category };
+      if (moved) decision.agent = null;
+      db.run('UPDATE tickets SET grp = ?, agent = ?, decision = ? WHERE id = ?', [decision.group, decision.agent, JSON.stringify(decision), id]);
+      db.run('INSERT INTO corrections (ticket_id, text, category, grp, created_at) VALUES (?, ?, ?, ?, ?)', [
+        id, ticketText(before.ticket), decision.category ?? null, decision.group ?? null, new Date().toISOString(),
+      ]);
+      changed();
+      return { before, after: toTicket(one('SELECT * FROM tickets WHERE id = ?', [id])) };
+    },
+    /** The latest correction of each corrected ticket: `{ text, category, group }`, oldest first. */
+    trainingRows() {
+      return all(
+        `SELECT text, category, grp FROM corrections WHERE seq IN (SELECT MAX(seq) FROM corrections GROUP BY ticket_id)
+         ORDER BY seq`,
+        [],
+      ).map((r) => ({ text: r.text, category: r.category ?? '', group: r.grp ?? '' }));
     },
     /** Open tickets of a group, most urgent first (P1 before P2; oldest first within one). */
     queue(group) {
