@@ -12,6 +12,7 @@ pub mod data;
 pub mod error;
 pub mod eval;
 pub mod features;
+mod featurise;
 pub mod format;
 mod fused;
 mod head_weights;
@@ -26,6 +27,9 @@ pub mod svm;
 pub mod text;
 pub mod train;
 pub mod train_config;
+pub mod tune;
+mod tune_cv;
+pub mod tune_grid;
 
 /// The inline short-string type of head names and labels in predictions.
 pub use compact_str::CompactString;
@@ -37,6 +41,8 @@ pub use numbers::NumberMode;
 pub use model::{HeadMetrics, HeadPrediction, Model, ModelMetadata, Prediction, PRIMARY_HEAD};
 pub use train::TrainProgress;
 pub use train_config::{Algorithm, TrainConfig};
+pub use tune::{CandidateScore, FitOptions, TuneConfig, TuneMetric, TuneProgress, TuningSummary};
+pub use tune_cv::stratified_folds;
 
 #[cfg(test)]
 mod send_sync {

@@ -61,6 +61,9 @@ pub struct ModelMetadata {
     pub n_features: u64,
     /// Per-head figures, in head order.
     pub heads: Vec<HeadMetrics>,
+    /// How `--tune` chose the settings (`None` for an untuned fit). Last field on purpose:
+    /// older files end before it.
+    pub tuning: Option<crate::tune::TuningSummary>,
 }
 
 /// Everything that goes into the file.

@@ -12,12 +12,12 @@ use rayon::prelude::*;
 use crate::bayes::NaiveBayesParams;
 use crate::calibrate::fit_temperature;
 use crate::error::ModelError;
-use crate::features::{extract, smooth_idf, Scratch};
+use crate::featurise::{featurise, Featurised};
 use crate::format::FORMAT_VERSION;
 use crate::head_weights::HeadWeights;
-use crate::model::{vectorize_with, HeadMetrics, Model, ModelMetadata, Payload};
-use crate::remap::RemapTable;
+use crate::model::{HeadMetrics, Model, ModelMetadata, Payload};
 use crate::sparse::{CsrMatrix, SparseRecords};
+use crate::tune::TuningSummary;
 use crate::svm::{argmax, LinearSvm, LinearSvmParams, SplitMix};
 pub use crate::train_config::{Algorithm, TrainConfig};
 
@@ -82,6 +82,14 @@ fn fit_on_pool(
     config: &TrainConfig,
     progress: &(dyn Fn(TrainProgress) + Sync),
 ) -> Result<Model, ModelError> {
+    check_inputs(texts, heads, config)?;
+    let features = featurise(&config.pipeline(), texts);
+    progress(TrainProgress::Features { docs: texts.len(), features: features.keys.len() });
+    fit_featurised(texts.len(), heads, config, features, None, progress)
+}
+
+/// The checks every fit runs before any work: settings, texts, one label per text per head.
+pub(crate) fn check_inputs(texts: &[String], heads: &[(String, Vec<Option<String>>)], config: &TrainConfig) -> Result<(), ModelError> {
     config.validate()?;
     if texts.is_empty() {
         return Err(ModelError::NoData("no texts".into()));
@@ -101,45 +109,19 @@ fn fit_on_pool(
             return Err(ModelError::InvalidInput(format!("duplicate head {name:?}")));
         }
     }
-    let pipeline = config.pipeline();
+    Ok(())
+}
 
-    // 1. Hashed counts per document.
-    let counts: Vec<Vec<(u32, u32)>> = texts
-        .par_iter()
-        .map_init(Scratch::default, |s, t| {
-            extract(&pipeline, t, s);
-            s.counts.clone()
-        })
-        .collect();
-    // 2. Vocabulary = keys seen in training, with document frequencies.
-    let mut all: Vec<u32> = counts.iter().flat_map(|d| d.iter().map(|&(k, _)| k)).collect();
-    all.par_sort_unstable();
-    let mut keys = Vec::new();
-    let mut df: Vec<u32> = Vec::new();
-    for k in all {
-        if keys.last() == Some(&k) {
-            if let Some(last) = df.last_mut() {
-                *last += 1;
-            }
-        } else {
-            keys.push(k);
-            df.push(1);
-        }
-    }
-    let idf: Vec<f32> = df.iter().map(|&d| smooth_idf(texts.len(), d)).collect();
-    let table = RemapTable::new(&keys);
-    let rows: Vec<Vec<(u32, f32)>> = counts
-        .par_iter()
-        .map(|c| {
-            let mut v = Vec::with_capacity(c.len());
-            vectorize_with(&pipeline, &table, &idf, c, &mut v);
-            v
-        })
-        .collect();
-    drop(counts);
-    let matrix = CsrMatrix::from_rows(rows, keys.len());
-    progress(TrainProgress::Features { docs: texts.len(), features: keys.len() });
-
+/// Fit every head on an already featurised training set (the tuner reuses its CV matrix).
+pub(crate) fn fit_featurised(
+    n_texts: usize,
+    heads: &[(String, Vec<Option<String>>)],
+    config: &TrainConfig,
+    features: Featurised,
+    tuning: Option<TuningSummary>,
+    progress: &(dyn Fn(TrainProgress) + Sync),
+) -> Result<Model, ModelError> {
+    let Featurised { pipeline, keys, idf, matrix } = features;
     // 3. Heads.
     let mut head_weights = Vec::with_capacity(heads.len());
     let mut metrics = Vec::with_capacity(heads.len());
@@ -158,11 +140,12 @@ fn fit_on_pool(
         c: config.c,
         created: config.created.clone().unwrap_or_else(now_rfc3339),
         data_hash: config.data_hash.clone().unwrap_or_default(),
-        rows: texts.len() as u64,
+        rows: n_texts as u64,
         max_text_chars: pipeline.max_text_chars,
         hash_bits: pipeline.hash_bits,
         n_features: keys.len() as u64,
         heads: metrics,
+        tuning,
     };
     Model::from_payload(Payload { pipeline, keys, idf, heads: head_weights, metadata })
 }
@@ -176,25 +159,7 @@ fn fit_head(
     n_heads: usize,
     progress: &(dyn Fn(TrainProgress) + Sync),
 ) -> Result<(HeadWeights, HeadMetrics), ModelError> {
-    let mut class_ids: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut rows = Vec::new();
-    for (i, l) in labels.iter().enumerate() {
-        if let Some(l) = l.as_deref().map(str::trim).filter(|l| !l.is_empty()) {
-            class_ids.insert(l, 0);
-            rows.push(i);
-        }
-    }
-    if rows.is_empty() {
-        return Err(ModelError::NoData(format!("head {name:?} has no labelled rows")));
-    }
-    let classes: Vec<String> = class_ids.keys().map(|s| s.to_string()).collect();
-    for (i, v) in class_ids.values_mut().enumerate() {
-        *v = i;
-    }
-    let targets: Array1<usize> = rows
-        .iter()
-        .filter_map(|&i| labels[i].as_deref().map(str::trim).and_then(|l| class_ids.get(l).copied()))
-        .collect();
+    let HeadTargets { classes, rows, targets } = head_targets(name, labels)?;
     let k = classes.len();
     progress(TrainProgress::HeadStarted { head: name.to_string(), index, heads: n_heads, classes: k });
     let (temperature, warm) = match holdout_temperature(matrix, &rows, &targets, k, config)? {
@@ -229,7 +194,41 @@ fn fit_head(
     Ok((hw, metrics))
 }
 
-fn fit_algorithm(
+/// A head's labelled rows and their class indices.
+pub(crate) struct HeadTargets {
+    /// Distinct trimmed labels, sorted; class index = position.
+    pub classes: Vec<String>,
+    /// Rows (of the texts) that have a label for this head.
+    pub rows: Vec<usize>,
+    /// Class index of each of `rows`.
+    pub targets: Array1<usize>,
+}
+
+/// The labelled rows of a head; trimmed empty labels are skipped.
+pub(crate) fn head_targets(name: &str, labels: &[Option<String>]) -> Result<HeadTargets, ModelError> {
+    let mut class_ids: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut rows = Vec::new();
+    for (i, l) in labels.iter().enumerate() {
+        if let Some(l) = l.as_deref().map(str::trim).filter(|l| !l.is_empty()) {
+            class_ids.insert(l, 0);
+            rows.push(i);
+        }
+    }
+    if rows.is_empty() {
+        return Err(ModelError::NoData(format!("head {name:?} has no labelled rows")));
+    }
+    let classes: Vec<String> = class_ids.keys().map(|s| s.to_string()).collect();
+    for (i, v) in class_ids.values_mut().enumerate() {
+        *v = i;
+    }
+    let targets: Array1<usize> = rows
+        .iter()
+        .filter_map(|&i| labels[i].as_deref().map(str::trim).and_then(|l| class_ids.get(l).copied()))
+        .collect();
+    Ok(HeadTargets { classes, rows, targets })
+}
+
+pub(crate) fn fit_algorithm(
     dataset: &DatasetBase<SparseRecords<'_>, Array1<usize>>,
     config: &TrainConfig,
     warm: Option<&[Vec<f32>]>,

@@ -1,0 +1,434 @@
+//! `--tune`: pick training settings by stratified k-fold cross-validation within a time
+//! budget, then fit the winner on all rows and record the CV table in the model's metadata.
+//!
+//! Deterministic for a seed: the folds, the candidate order (see [`crate::tune_grid`]) and the
+//! choice depend only on the data, the base settings and the seed. The budget only decides
+//! how far down that order the search gets, so a slower (or busier) machine may evaluate fewer
+//! candidates; the CV table lists the ones skipped for time.
+
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::error::ModelError;
+use crate::featurise::{featurise, Featurised};
+use crate::model::Model;
+use crate::train::{check_inputs, fit_featurised, head_targets, TrainProgress};
+use crate::train_config::TrainConfig;
+use crate::tune_cv::{cross_validate, stratified_folds, FoldedHead};
+use crate::tune_grid::{combination, default_space, neighbours, single_changes, Choice, Dimension};
+
+/// What cross-validation maximises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TuneMetric {
+    /// Share of validation rows predicted correctly.
+    #[default]
+    Accuracy,
+    /// Unweighted mean F1 over classes (rewards the small classes too).
+    MacroF1,
+}
+
+impl TuneMetric {
+    /// Name as accepted by `FromStr` and the options object.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            TuneMetric::Accuracy => "accuracy",
+            TuneMetric::MacroF1 => "macro_f1",
+        }
+    }
+
+    fn parse(s: &str) -> Result<Self, String> {
+        match s.to_ascii_lowercase().replace('-', "_").as_str() {
+            "accuracy" => Ok(TuneMetric::Accuracy),
+            "macro_f1" => Ok(TuneMetric::MacroF1),
+            _ => Err(format!("unknown tuning metric {s:?} (expected accuracy or macro_f1)")),
+        }
+    }
+}
+
+impl std::fmt::Display for TuneMetric {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+crate::option_parse::string_option!(TuneMetric, "tune_metric");
+
+/// Settings of the search itself (not of the model).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TuneConfig {
+    /// Seconds the search may take (the final fit on all rows comes on top). The base settings
+    /// are always evaluated, so 0 reports their CV score and changes nothing.
+    #[serde(alias = "budgetS")]
+    pub budget_s: f64,
+    /// Folds of the stratified cross-validation (2..=20).
+    pub folds: usize,
+    /// Seed of the fold assignment; `None` = the training seed.
+    #[serde(alias = "tuneSeed")]
+    pub tune_seed: Option<u64>,
+    /// What the search maximises.
+    #[serde(alias = "tuneMetric")]
+    pub tune_metric: TuneMetric,
+}
+
+impl Default for TuneConfig {
+    fn default() -> Self {
+        // 3 folds: on it-tickets (38k rows) a 3-fold candidate costs about one full fit, so a
+        // 60 s budget covers the base settings and every single change on an idle 2-core machine.
+        TuneConfig { budget_s: 60.0, folds: 3, tune_seed: None, tune_metric: TuneMetric::Accuracy }
+    }
+}
+
+impl TuneConfig {
+    /// Checks every value, naming the first bad one.
+    pub fn validate(&self) -> Result<(), ModelError> {
+        if !(self.budget_s.is_finite() && self.budget_s >= 0.0) {
+            return Err(ModelError::invalid_config("budget_s", format!("must be a finite number >= 0, got {}", self.budget_s)));
+        }
+        if !(2..=20).contains(&self.folds) {
+            return Err(ModelError::invalid_config("folds", format!("must be in 2..=20, got {}", self.folds)));
+        }
+        Ok(())
+    }
+}
+
+/// Training settings plus, when asked for, tuning: what `Model.fit(..., **options)` means.
+#[derive(Debug, Clone, Default)]
+pub struct FitOptions {
+    /// Settings of the fit (the base settings of a search).
+    pub train: TrainConfig,
+    /// `Some` to tune by cross-validation first.
+    pub tune: Option<TuneConfig>,
+}
+
+/// Option keys that belong to [`TuneConfig`] (both spellings), plus the `tune` switch.
+const TUNE_KEYS: &[&str] = &["budget_s", "budgetS", "folds", "tune_seed", "tuneSeed", "tune_metric", "tuneMetric"];
+
+impl FitOptions {
+    /// Split a binding's options object: `tune` (bool) and the [`TuneConfig`] keys, the rest
+    /// is a [`TrainConfig`]. A tuning key without `tune: true` is an error naming it.
+    pub fn from_value(value: &Value) -> Result<FitOptions, ModelError> {
+        let Value::Object(map) = value else { return Ok(FitOptions { train: TrainConfig::from_value(value)?, tune: None }) };
+        let (mut train, mut tune) = (Map::new(), Map::new());
+        let mut enabled = false;
+        for (key, v) in map {
+            if key == "tune" {
+                enabled = v.as_bool().ok_or_else(|| ModelError::invalid_config("tune", format!("must be true or false, got {v}")))?;
+            } else if TUNE_KEYS.contains(&key.as_str()) {
+                tune.insert(key.clone(), v.clone());
+            } else {
+                train.insert(key.clone(), v.clone());
+            }
+        }
+        let train = TrainConfig::from_value(&Value::Object(train))?;
+        if !enabled {
+            if let Some(key) = tune.keys().next() {
+                return Err(ModelError::invalid_config(key, "only applies with tune=true"));
+            }
+            return Ok(FitOptions { train, tune: None });
+        }
+        let config = TuneConfig::deserialize(&Value::Object(tune.clone())).map_err(|e| {
+            let key = tune.keys().find(|k| TuneConfig::deserialize(&Value::Object(Map::from_iter([((*k).clone(), tune[*k].clone())]))).is_err());
+            ModelError::invalid_config(key.map_or("tune", String::as_str), e.to_string())
+        })?;
+        config.validate()?;
+        Ok(FitOptions { train, tune: Some(config) })
+    }
+
+    /// [`FitOptions::from_value`] on JSON text.
+    pub fn from_json(text: &str) -> Result<FitOptions, ModelError> {
+        let value: Value = serde_json::from_str(text).map_err(|e| ModelError::invalid_config("<options>", e.to_string()))?;
+        FitOptions::from_value(&value)
+    }
+}
+
+/// One row of the CV table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CandidateScore {
+    /// `"default"` or the changed options, e.g. `"c=1.0 char_ngrams=3-6"`.
+    pub label: String,
+    /// The overrides applied to the base settings, as a JSON object.
+    pub overrides: String,
+    /// Mean CV score (0 when skipped).
+    pub mean: f64,
+    /// Standard deviation of the fold scores.
+    pub std: f64,
+    /// Score of each fold (empty when skipped).
+    pub fold_scores: Vec<f64>,
+    /// Not evaluated because the budget ran out.
+    pub skipped: bool,
+    /// Wall-clock seconds of this candidate's CV; not stored in the file (it would break
+    /// byte-identical rebuilds).
+    #[serde(skip)]
+    pub fit_seconds: f64,
+}
+
+/// The tuning record stored in the model metadata.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TuningSummary {
+    /// "accuracy" or "macro_f1".
+    pub metric: String,
+    /// Folds of the cross-validation.
+    pub folds: u32,
+    /// Seed of the fold assignment.
+    pub seed: u64,
+    /// Budget of the search, seconds.
+    pub budget_s: f64,
+    /// Label of the chosen candidate.
+    pub chosen: String,
+    /// Its overrides, as a JSON object.
+    pub chosen_overrides: String,
+    /// Every candidate in the order tried; skipped ones last.
+    pub candidates: Vec<CandidateScore>,
+}
+
+/// Progress events while tuning (may arrive from worker threads).
+#[derive(Debug, Clone)]
+pub enum TuneProgress {
+    /// A candidate's cross-validation started.
+    CandidateStarted {
+        /// 0-based position in the order tried.
+        index: usize,
+        /// Its label.
+        label: String,
+        /// Folds to fit.
+        folds: usize,
+    },
+    /// One fold of the current candidate finished.
+    FoldDone,
+    /// A candidate finished.
+    CandidateDone(CandidateScore),
+    /// The search ended; the final fit on all rows follows.
+    SearchDone(TuningSummary),
+    /// The final fit's progress.
+    Final(TrainProgress),
+}
+
+impl Model {
+    /// Fit with [`FitOptions`]: tuned when `options.tune` is set, else a plain fit.
+    pub fn fit_with_options(
+        texts: &[String],
+        heads: &[(String, Vec<Option<String>>)],
+        options: &FitOptions,
+        progress: &(dyn Fn(TuneProgress) + Sync),
+    ) -> Result<Model, ModelError> {
+        match &options.tune {
+            Some(tune) => Model::fit_tuned(texts, heads, &options.train, tune, progress),
+            None => Model::fit_with_progress(texts, heads, &options.train, &|e| progress(TuneProgress::Final(e))),
+        }
+    }
+
+    /// Cross-validate candidates from [`default_space`] around `base` within the budget, then
+    /// fit the best on all rows; the CV table is in `metadata().tuning`.
+    ///
+    /// Each candidate is scored by the mean over heads of the stratified k-fold score; idf and
+    /// vocabulary come from all rows (see `tune_cv`), and each distinct pipeline is featurised
+    /// once. A candidate starts only while the time spent plus the last candidate's cost fits
+    /// the budget.
+    pub fn fit_tuned(
+        texts: &[String],
+        heads: &[(String, Vec<Option<String>>)],
+        base: &TrainConfig,
+        tune: &TuneConfig,
+        progress: &(dyn Fn(TuneProgress) + Sync),
+    ) -> Result<Model, ModelError> {
+        check_inputs(texts, heads, base)?;
+        tune.validate()?;
+        let space = default_space();
+        crate::parallel::install(|| Search::new(texts, heads, base, tune, &space, progress)?.run())
+    }
+}
+
+/// The state of one search.
+struct Search<'a> {
+    texts: &'a [String],
+    heads: &'a [(String, Vec<Option<String>>)],
+    base: &'a TrainConfig,
+    tune: &'a TuneConfig,
+    space: &'a [Dimension],
+    progress: &'a (dyn Fn(TuneProgress) + Sync),
+    folded: Vec<FoldedHead>,
+    /// Features of the base pipeline, and of the last other pipeline used.
+    cache: Vec<Featurised>,
+    started: Instant,
+    /// Evaluated candidates in order, with their settings' JSON (to skip duplicates).
+    done: Vec<(Choice, String, CandidateScore)>,
+    skipped: Vec<CandidateScore>,
+    last_cost: f64,
+}
+
+impl<'a> Search<'a> {
+    fn new(
+        texts: &'a [String],
+        heads: &'a [(String, Vec<Option<String>>)],
+        base: &'a TrainConfig,
+        tune: &'a TuneConfig,
+        space: &'a [Dimension],
+        progress: &'a (dyn Fn(TuneProgress) + Sync),
+    ) -> Result<Self, ModelError> {
+        let seed = tune.tune_seed.unwrap_or(base.seed);
+        let mut folded = Vec::with_capacity(heads.len());
+        for (name, labels) in heads {
+            let targets = head_targets(name, labels)?;
+            if targets.rows.len() < tune.folds {
+                return Err(ModelError::InvalidInput(format!(
+                    "tuning with {} folds needs at least {} labelled rows; head {name:?} has {}",
+                    tune.folds,
+                    tune.folds,
+                    targets.rows.len()
+                )));
+            }
+            let fold = stratified_folds(targets.targets.as_slice().unwrap_or(&[]), tune.folds, seed);
+            folded.push(FoldedHead { targets, fold });
+        }
+        Ok(Search {
+            texts,
+            heads,
+            base,
+            tune,
+            space,
+            progress,
+            folded,
+            cache: Vec::new(),
+            started: Instant::now(),
+            done: Vec::new(),
+            skipped: Vec::new(),
+            last_cost: 0.0,
+        })
+    }
+
+    fn run(mut self) -> Result<Model, ModelError> {
+        let base = Choice::base(self.space);
+        self.evaluate_all(vec![base])?;
+        self.evaluate_all(single_changes(self.space))?;
+        let scored: Vec<(Choice, f64)> = self.done.iter().map(|(c, _, s)| (c.clone(), s.mean)).collect();
+        if let Some(combined) = combination(self.space, &scored) {
+            self.evaluate_all(vec![combined])?;
+        }
+        // Coordinate steps from the best, twice at most (each round is a full neighbourhood).
+        for _ in 0..2 {
+            let before = self.best_index();
+            let best = self.done[before].0.clone();
+            self.evaluate_all(neighbours(self.space, &best))?;
+            if self.best_index() == before {
+                break;
+            }
+        }
+        self.finish()
+    }
+
+    /// Index in `done` of the highest mean (the earliest on ties, so the default wins ties).
+    fn best_index(&self) -> usize {
+        let mut best = 0;
+        for (i, (_, _, s)) in self.done.iter().enumerate() {
+            if s.mean > self.done[best].2.mean {
+                best = i;
+            }
+        }
+        best
+    }
+
+    fn out_of_time(&self) -> bool {
+        let spent = self.started.elapsed().as_secs_f64();
+        !self.done.is_empty() && spent + self.last_cost > self.tune.budget_s
+    }
+
+    /// Evaluate `choices` in order (duplicates of evaluated settings dropped); once time is up
+    /// the rest are recorded as skipped and later rounds add nothing.
+    fn evaluate_all(&mut self, choices: Vec<Choice>) -> Result<(), ModelError> {
+        for choice in choices {
+            let config = choice.config(self.space, self.base)?;
+            let key = config.to_value()?.to_string();
+            let seen = self.done.iter().any(|(_, k, _)| *k == key) || self.skipped.iter().any(|s| s.label == choice.label(self.space));
+            if seen {
+                continue;
+            }
+            if !self.skipped.is_empty() || self.out_of_time() {
+                self.skipped.push(self.row(&choice, Vec::new(), 0.0, true));
+                continue;
+            }
+            let row = self.evaluate(&choice, &config)?;
+            self.done.push((choice, key, row));
+        }
+        Ok(())
+    }
+
+    fn evaluate(&mut self, choice: &Choice, config: &TrainConfig) -> Result<CandidateScore, ModelError> {
+        config.validate()?;
+        let started = Instant::now();
+        let label = choice.label(self.space);
+        let folds = self.tune.folds;
+        (self.progress)(TuneProgress::CandidateStarted { index: self.done.len(), label, folds });
+        let at = self.features(config);
+        let features = &self.cache[at];
+        let progress = self.progress;
+        let scores = cross_validate(&features.matrix, &self.folded, folds, config, self.tune.tune_metric, &|| {
+            progress(TuneProgress::FoldDone)
+        })?;
+        let seconds = started.elapsed().as_secs_f64();
+        self.last_cost = seconds;
+        let row = self.row(choice, scores, seconds, false);
+        (self.progress)(TuneProgress::CandidateDone(row.clone()));
+        Ok(row)
+    }
+
+    /// Where in the cache the features of `config`'s pipeline are (built if missing): the
+    /// base pipeline's stay, the last other one's too.
+    fn features(&mut self, config: &TrainConfig) -> usize {
+        let pipeline = config.pipeline();
+        let position = match self.cache.iter().position(|f| f.pipeline == pipeline) {
+            Some(p) => p,
+            None => {
+                if self.cache.len() == 2 {
+                    self.cache.pop();
+                }
+                self.cache.push(featurise(&pipeline, self.texts));
+                self.cache.len() - 1
+            }
+        };
+        position
+    }
+
+    fn row(&self, choice: &Choice, fold_scores: Vec<f64>, seconds: f64, skipped: bool) -> CandidateScore {
+        let n = fold_scores.len().max(1) as f64;
+        let mean = fold_scores.iter().sum::<f64>() / n;
+        let std = (fold_scores.iter().map(|s| (s - mean) * (s - mean)).sum::<f64>() / n).sqrt();
+        CandidateScore {
+            label: choice.label(self.space),
+            overrides: choice.overrides(self.space).to_string(),
+            mean,
+            std,
+            fold_scores,
+            skipped,
+            fit_seconds: seconds,
+        }
+    }
+
+    fn finish(mut self) -> Result<Model, ModelError> {
+        let best = self.best_index();
+        let (choice, _, row) = &self.done[best];
+        let config = choice.config(self.space, self.base)?;
+        let summary = TuningSummary {
+            metric: self.tune.tune_metric.as_str().to_string(),
+            folds: self.tune.folds as u32,
+            seed: self.tune.tune_seed.unwrap_or(self.base.seed),
+            budget_s: self.tune.budget_s,
+            chosen: row.label.clone(),
+            chosen_overrides: row.overrides.clone(),
+            candidates: self.done.iter().map(|(_, _, s)| s.clone()).chain(self.skipped.iter().cloned()).collect(),
+        };
+        (self.progress)(TuneProgress::SearchDone(summary.clone()));
+        let pipeline = config.pipeline();
+        let features = match self.cache.iter().position(|f| f.pipeline == pipeline) {
+            Some(p) => self.cache.swap_remove(p),
+            None => featurise(&pipeline, self.texts),
+        };
+        self.cache.clear();
+        let progress = self.progress;
+        let on_train = |e: TrainProgress| progress(TuneProgress::Final(e));
+        on_train(TrainProgress::Features { docs: self.texts.len(), features: features.keys.len() });
+        fit_featurised(self.texts.len(), self.heads, &config, features, Some(summary), &on_train)
+    }
+}
