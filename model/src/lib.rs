@@ -19,6 +19,7 @@ mod head_weights;
 mod kernel;
 pub mod model;
 pub mod numbers;
+mod payload_codec;
 mod option_parse;
 pub mod parallel;
 pub mod remap;

@@ -9,9 +9,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::calibrate::softmax_into;
 use crate::error::{FormatError, ModelError};
-use crate::numbers::NumberMode;
 use crate::features::{extract_keys, sublinear_tf, PipelineConfig, Scratch};
 use crate::format;
+use crate::payload_codec::encode_payload;
 use crate::fused::FusedWeights;
 use crate::head_weights::HeadWeights;
 use crate::remap::RemapTable;
@@ -63,6 +63,7 @@ pub struct ModelMetadata {
     pub heads: Vec<HeadMetrics>,
     /// How `--tune` chose the settings (`None` for an untuned fit). Last field on purpose:
     /// older files end before it.
+    #[serde(serialize_with = "crate::payload_codec::serialize_tuning", deserialize_with = "crate::payload_codec::deserialize_tuning", default)]
     pub tuning: Option<crate::tune::TuningSummary>,
 }
 
@@ -376,27 +377,9 @@ impl Model {
     /// Parse a model from bytes (header, checksum and consistency checked; never panics).
     pub fn from_bytes(bytes: &[u8]) -> Result<Model, ModelError> {
         let payload_bytes = format::decode(bytes)?;
-        let (mut payload, rest): (Payload, &[u8]) =
-            postcard::take_from_bytes(payload_bytes).map_err(|e| FormatError::Corrupt(e.to_string()))?;
-        // The version hashes the payload bytes: junk after the encoded model would load fine
-        // and give the same model a different version (found by fuzzing). The one byte allowed
-        // there is a non-fold number mode (files without it, all older ones, mean `Fold`).
-        payload.pipeline.numbers = match rest {
-            [] => NumberMode::Fold,
-            &[code] => NumberMode::from_code(code)
-                .filter(|m| *m != NumberMode::Fold)
-                .ok_or_else(|| FormatError::Corrupt(format!("unknown number mode {code} after the payload")))?,
-            _ => return Err(FormatError::Corrupt(format!("{} unread bytes at the end of the payload", rest.len())).into()),
-        };
-        // Likewise a non-minimal encoding (e.g. an over-long varint) of the same model: only the
-        // canonical bytes, which `to_bytes` writes, are accepted, so a model's version is stable
-        // across save and load (found by fuzzing). Costs one re-encode per load.
-        let canonical = encode_payload(&payload).map_err(|e| FormatError::Corrupt(e.to_string()))?;
-        if canonical != payload_bytes {
-            return Err(FormatError::Corrupt("payload is not canonically encoded".into()).into());
-        }
+        let (payload, canonical) = crate::payload_codec::decode_payload(payload_bytes)?;
         validate(&payload)?;
-        Ok(Model::assemble(payload, payload_bytes))
+        Ok(Model::assemble(payload, &canonical))
     }
 
     /// Load a model file.
@@ -404,16 +387,6 @@ impl Model {
         let bytes = format::read_file(path)?;
         Model::from_bytes(&bytes)
     }
-}
-
-/// The payload bytes: postcard, then one number-mode byte unless the mode is `Fold` (which
-/// keeps fold models byte-identical to those written before the option existed).
-fn encode_payload(payload: &Payload) -> Result<Vec<u8>, postcard::Error> {
-    let mut bytes = postcard::to_allocvec(payload)?;
-    if payload.pipeline.numbers != NumberMode::Fold {
-        bytes.push(payload.pipeline.numbers.code());
-    }
-    Ok(bytes)
 }
 
 /// TF-IDF vector of extracted counts, shared by training and serving.
