@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList};
-use triagekit::model::{evaluate, Model, ModelError, TrainConfig, PRIMARY_HEAD};
+use triagekit::model::{evaluate, FitOptions, Model, ModelError, PRIMARY_HEAD};
 use triagekit::{report, TriageError};
 
 use crate::convert;
@@ -36,12 +36,13 @@ fn heads_arg(labels: &Bound<'_, PyAny>, default_head: &str) -> PyResult<Heads> {
     py.import("triagekit._inputs")?.getattr("heads")?.call1((labels, default_head))?.extract()
 }
 
-/// `Model.fit(**params)` as the model crate's `TrainConfig`, which names a bad or unknown option.
-fn train_config(params: Option<&Bound<'_, PyDict>>) -> PyResult<TrainConfig> {
-    let Some(params) = params else { return Ok(TrainConfig::default()) };
+/// `Model.fit(**params)` as the model crate's `FitOptions` (training settings, plus `tune`,
+/// `budget_s`, `folds`, `tune_metric`), which names a bad or unknown option.
+fn fit_options(params: Option<&Bound<'_, PyDict>>) -> PyResult<FitOptions> {
+    let Some(params) = params else { return Ok(FitOptions::default()) };
     let value = convert::to_value(params.as_any())
         .map_err(|e| model_err(ModelError::InvalidConfig { field: e.path, message: e.message }))?;
-    TrainConfig::from_value(&value).map_err(model_err)
+    FitOptions::from_value(&value).map_err(model_err)
 }
 
 impl PyModel {
@@ -74,14 +75,16 @@ impl PyModel {
     /// Trains a model. `labels`: a list/Series (one head named "category") or a dict/DataFrame
     /// of label columns (one head per column). Missing labels (None/NaN/"") skip that row for
     /// that head. `params`: algorithm ("linear" | "naive-bayes"), seed, c, and advanced knobs; a bad
-    /// or unknown one raises `ModelError` with `.field` naming it.
+    /// or unknown one raises `ModelError` with `.field` naming it. `tune=True` picks C, number
+    /// handling and char n-grams by stratified k-fold cross-validation (`budget_s=60`,
+    /// `folds=3`, `tune_metric="accuracy"`) and records the CV table in `metadata["tuning"]`.
     #[staticmethod]
     #[pyo3(signature = (texts, labels, **params))]
     fn fit(py: Python<'_>, texts: &Bound<'_, PyAny>, labels: &Bound<'_, PyAny>, params: Option<&Bound<'_, PyDict>>) -> PyResult<PyModel> {
-        let config = train_config(params)?;
+        let options = fit_options(params)?;
         let texts = texts_arg(texts)?;
         let heads = heads_arg(labels, PRIMARY_HEAD)?;
-        let model = py.detach(|| guard(|| Model::fit(&texts, &heads, &config)))?.map_err(model_err)?;
+        let model = py.detach(|| guard(|| Model::fit_with_options(&texts, &heads, &options, &|_| {})))?.map_err(model_err)?;
         Ok(PyModel { inner: Arc::new(model) })
     }
 

@@ -30,6 +30,7 @@ pub mod train;
 pub mod train_config;
 pub mod tune;
 mod tune_cv;
+mod tune_table;
 pub mod tune_grid;
 
 /// The inline short-string type of head names and labels in predictions.

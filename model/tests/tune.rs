@@ -155,3 +155,15 @@ fn files_from_before_the_tuning_field_load_with_a_stable_version() {
     payload.extend_from_slice(b"junk");
     assert!(Model::from_bytes(&triagekit_model::format::encode(&payload)).is_err());
 }
+
+#[test]
+fn the_table_marks_the_choice_and_the_skipped_rows() {
+    let data = common::fixture(&["category"]);
+    let tune = TuneConfig { budget_s: 0.0, ..TuneConfig::default() };
+    let model = Model::fit_tuned(&data.texts, &data.heads, &common::fixed_config(), &tune, &|_| {}).unwrap();
+    let table = model.metadata().tuning.as_ref().unwrap().table();
+    assert!(table.starts_with("| candidate | mean accuracy |"), "{table}");
+    assert!(table.contains("| *default | "), "{table}");
+    assert!(table.contains("| c=1.0 | — | — | — | skipped (time) |"), "{table}");
+    assert!(table.contains("1 evaluated"), "{table}");
+}
