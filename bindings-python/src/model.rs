@@ -171,6 +171,7 @@ impl PyModel {
                         rules: run.as_ref().map(|r| r.input(&heads)),
                         target_precision,
                         label_next,
+                        tuning: model.metadata().tuning.clone(),
                         ..report::ReportInput::new(&eval, &texts)
                     };
                     report::build_report(&input)?.write(&path)

@@ -17,6 +17,7 @@ pub mod format;
 mod fused;
 mod head_weights;
 mod kernel;
+pub mod metadata;
 pub mod model;
 pub mod numbers;
 mod payload_codec;
@@ -30,6 +31,7 @@ pub mod train;
 pub mod train_config;
 pub mod tune;
 mod tune_cv;
+mod tune_summary;
 mod tune_table;
 pub mod tune_grid;
 

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use rayon::prelude::*;
 use compact_str::CompactString;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::calibrate::softmax_into;
 use crate::error::{FormatError, ModelError};
@@ -13,70 +13,10 @@ use crate::features::{extract_keys, sublinear_tf, PipelineConfig, Scratch};
 use crate::format;
 use crate::payload_codec::encode_payload;
 use crate::fused::FusedWeights;
-use crate::head_weights::HeadWeights;
 use crate::remap::RemapTable;
 
-/// Per-head training figures, stored in the model metadata.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct HeadMetrics {
-    /// Head (label column) name.
-    pub head: String,
-    /// Rows with a label for this head.
-    pub rows: u64,
-    /// Distinct classes.
-    pub classes: u64,
-    /// Rows skipped because their label was empty.
-    pub skipped: u64,
-    /// Accuracy of the stored (quantised) model on its own training rows.
-    pub train_accuracy: f32,
-    /// Fitted softmax temperature.
-    pub temperature: f32,
-    /// Wall-clock fit time; not stored in the file (it would break byte-identical rebuilds).
-    #[serde(skip)]
-    pub fit_seconds: f64,
-}
-
-/// Provenance and settings of a trained model.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ModelMetadata {
-    /// Format version the model was written with.
-    pub format_version: u32,
-    /// "linear" or "naive-bayes".
-    pub algorithm: String,
-    /// Training seed.
-    pub seed: u64,
-    /// SVM C.
-    pub c: f32,
-    /// Creation time, RFC 3339 UTC.
-    pub created: String,
-    /// Hash of the training data (as given by the caller, e.g. [`crate::LabelledData::data_hash`]).
-    pub data_hash: String,
-    /// Training rows.
-    pub rows: u64,
-    /// Character cap applied to texts.
-    pub max_text_chars: u64,
-    /// Hash bits per feature block.
-    pub hash_bits: u32,
-    /// Features kept (seen in training).
-    pub n_features: u64,
-    /// Per-head figures, in head order.
-    pub heads: Vec<HeadMetrics>,
-    /// How `--tune` chose the settings (`None` for an untuned fit). Last field on purpose:
-    /// older files end before it.
-    #[serde(serialize_with = "crate::payload_codec::serialize_tuning", deserialize_with = "crate::payload_codec::deserialize_tuning", default)]
-    pub tuning: Option<crate::tune::TuningSummary>,
-}
-
-/// Everything that goes into the file.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub(crate) struct Payload {
-    pub pipeline: PipelineConfig,
-    /// Sorted feature keys; column = position.
-    pub keys: Vec<u32>,
-    pub idf: Vec<f32>,
-    pub heads: Vec<HeadWeights>,
-    pub metadata: ModelMetadata,
-}
+pub use crate::metadata::{HeadMetrics, ModelMetadata};
+pub(crate) use crate::payload_codec::Payload;
 
 /// A trained, immutable model (`Send + Sync`; share it behind an `Arc`).
 #[derive(Debug, Clone)]

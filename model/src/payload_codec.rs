@@ -2,14 +2,25 @@
 //! files from before `ModelMetadata::tuning` still load.
 
 use std::borrow::Cow;
-use std::cell::Cell;
-
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 
 use crate::error::{FormatError, ModelError};
-use crate::model::Payload;
+use crate::features::PipelineConfig;
+use crate::head_weights::HeadWeights;
+use crate::metadata::ModelMetadata;
 use crate::numbers::NumberMode;
-use crate::tune::TuningSummary;
+use crate::tune_summary::without_tuning;
+
+/// Everything that goes into the file.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct Payload {
+    pub pipeline: PipelineConfig,
+    /// Sorted feature keys; column = position.
+    pub keys: Vec<u32>,
+    pub idf: Vec<f32>,
+    pub heads: Vec<HeadWeights>,
+    pub metadata: ModelMetadata,
+}
 
 /// The payload bytes: postcard, then one number-mode byte unless the mode is `Fold` (which
 /// keeps fold models byte-identical to those written before the option existed).
@@ -39,37 +50,6 @@ pub(crate) fn decode_payload(bytes: &[u8]) -> Result<(Payload, Cow<'_, [u8]>), M
     };
     // Of the two failed readings, the one that got further names the problem.
     Err(if older.0 > current.0 { older.1 } else { current.1 })
-}
-
-thread_local! {
-    /// Set while this thread reads or writes the layout without `ModelMetadata::tuning`.
-    static WITHOUT_TUNING: Cell<bool> = const { Cell::new(false) };
-}
-
-fn without_tuning<R>(f: impl FnOnce() -> R) -> R {
-    WITHOUT_TUNING.with(|flag| flag.set(true));
-    let result = f();
-    WITHOUT_TUNING.with(|flag| flag.set(false));
-    result
-}
-
-/// `serialize_with` of `ModelMetadata::tuning`: nothing in the older layout (postcard writes
-/// no bytes for a unit).
-pub(crate) fn serialize_tuning<S: Serializer>(tuning: &Option<TuningSummary>, serializer: S) -> Result<S::Ok, S::Error> {
-    if WITHOUT_TUNING.with(Cell::get) {
-        serializer.serialize_unit()
-    } else {
-        tuning.serialize(serializer)
-    }
-}
-
-/// `deserialize_with` of `ModelMetadata::tuning`: `None`, reading nothing, in the older layout.
-pub(crate) fn deserialize_tuning<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<TuningSummary>, D::Error> {
-    if WITHOUT_TUNING.with(Cell::get) {
-        Ok(None)
-    } else {
-        Option::<TuningSummary>::deserialize(deserializer)
-    }
 }
 
 /// How far a failed reading got: 0 = not a payload, 1 = a payload with wrong bytes around it.

@@ -17,7 +17,7 @@ use crate::format::FORMAT_VERSION;
 use crate::head_weights::HeadWeights;
 use crate::model::{HeadMetrics, Model, ModelMetadata, Payload};
 use crate::sparse::{CsrMatrix, SparseRecords};
-use crate::tune::TuningSummary;
+use crate::tune_summary::TuningSummary;
 use crate::svm::{argmax, LinearSvm, LinearSvmParams, SplitMix};
 pub use crate::train_config::{Algorithm, TrainConfig};
 

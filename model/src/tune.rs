@@ -8,7 +8,7 @@
 
 use std::time::Instant;
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::error::ModelError;
@@ -17,43 +17,9 @@ use crate::model::Model;
 use crate::train::{check_inputs, fit_featurised, head_targets, TrainProgress};
 use crate::train_config::TrainConfig;
 use crate::tune_cv::{cross_validate, stratified_folds, FoldedHead};
+pub use crate::tune_cv::TuneMetric;
+pub use crate::tune_summary::{CandidateScore, TuningSummary};
 use crate::tune_grid::{combination, default_space, neighbours, single_changes, Choice, Dimension};
-
-/// What cross-validation maximises.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum TuneMetric {
-    /// Share of validation rows predicted correctly.
-    #[default]
-    Accuracy,
-    /// Unweighted mean F1 over classes (rewards the small classes too).
-    MacroF1,
-}
-
-impl TuneMetric {
-    /// Name as accepted by `FromStr` and the options object.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            TuneMetric::Accuracy => "accuracy",
-            TuneMetric::MacroF1 => "macro_f1",
-        }
-    }
-
-    fn parse(s: &str) -> Result<Self, String> {
-        match s.to_ascii_lowercase().replace('-', "_").as_str() {
-            "accuracy" => Ok(TuneMetric::Accuracy),
-            "macro_f1" => Ok(TuneMetric::MacroF1),
-            _ => Err(format!("unknown tuning metric {s:?} (expected accuracy or macro_f1)")),
-        }
-    }
-}
-
-impl std::fmt::Display for TuneMetric {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-crate::option_parse::string_option!(TuneMetric, "tune_metric");
 
 /// Settings of the search itself (not of the model).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -142,46 +108,6 @@ impl FitOptions {
         let value: Value = serde_json::from_str(text).map_err(|e| ModelError::invalid_config("<options>", e.to_string()))?;
         FitOptions::from_value(&value)
     }
-}
-
-/// One row of the CV table.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CandidateScore {
-    /// `"default"` or the changed options, e.g. `"c=1.0 char_ngrams=3-6"`.
-    pub label: String,
-    /// The overrides applied to the base settings, as a JSON object.
-    pub overrides: String,
-    /// Mean CV score (0 when skipped).
-    pub mean: f64,
-    /// Standard deviation of the fold scores.
-    pub std: f64,
-    /// Score of each fold (empty when skipped).
-    pub fold_scores: Vec<f64>,
-    /// Not evaluated because the budget ran out.
-    pub skipped: bool,
-    /// Wall-clock seconds of this candidate's CV; not stored in the file (it would break
-    /// byte-identical rebuilds).
-    #[serde(skip)]
-    pub fit_seconds: f64,
-}
-
-/// The tuning record stored in the model metadata.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TuningSummary {
-    /// "accuracy" or "macro_f1".
-    pub metric: String,
-    /// Folds of the cross-validation.
-    pub folds: u32,
-    /// Seed of the fold assignment.
-    pub seed: u64,
-    /// Budget of the search, seconds.
-    pub budget_s: f64,
-    /// Label of the chosen candidate.
-    pub chosen: String,
-    /// Its overrides, as a JSON object.
-    pub chosen_overrides: String,
-    /// Every candidate in the order tried; skipped ones last.
-    pub candidates: Vec<CandidateScore>,
 }
 
 /// Progress events while tuning (may arrive from worker threads).

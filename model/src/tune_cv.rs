@@ -14,7 +14,42 @@ use crate::sparse::{CsrMatrix, SparseRecords};
 use crate::svm::{argmax, SplitMix};
 use crate::train::{fit_algorithm, HeadTargets};
 use crate::train_config::TrainConfig;
-use crate::tune::TuneMetric;
+
+/// What cross-validation maximises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TuneMetric {
+    /// Share of validation rows predicted correctly.
+    #[default]
+    Accuracy,
+    /// Unweighted mean F1 over classes (rewards the small classes too).
+    MacroF1,
+}
+
+impl TuneMetric {
+    /// Name as accepted by `FromStr` and the options object.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            TuneMetric::Accuracy => "accuracy",
+            TuneMetric::MacroF1 => "macro_f1",
+        }
+    }
+
+    fn parse(s: &str) -> Result<Self, String> {
+        match s.to_ascii_lowercase().replace('-', "_").as_str() {
+            "accuracy" => Ok(TuneMetric::Accuracy),
+            "macro_f1" => Ok(TuneMetric::MacroF1),
+            _ => Err(format!("unknown tuning metric {s:?} (expected accuracy or macro_f1)")),
+        }
+    }
+}
+
+impl std::fmt::Display for TuneMetric {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+crate::option_parse::string_option!(TuneMetric, "tune_metric");
 
 /// A head's labelled rows with a fold id per row.
 pub(crate) struct FoldedHead {

@@ -1,6 +1,6 @@
 //! The CV table of a tuning run as markdown, for the CLI, the bindings and the report.
 
-use crate::tune::TuningSummary;
+use crate::tune_summary::TuningSummary;
 
 impl TuningSummary {
     /// A markdown table: candidate, mean, std, CV seconds (when known), skipped for time; the

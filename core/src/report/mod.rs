@@ -20,7 +20,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
-use triagekit_model::EvalReport;
+use triagekit_model::{EvalReport, TuningSummary};
 
 use crate::error::{Result, TriageError};
 
@@ -50,6 +50,8 @@ pub struct ReportInput<'a> {
     pub label_next: usize,
     /// Page heading, e.g. the model and data file names.
     pub title: String,
+    /// The model's tuning record (`Model::metadata().tuning`), shown as the CV table.
+    pub tuning: Option<TuningSummary>,
 }
 
 impl<'a> ReportInput<'a> {
@@ -62,6 +64,7 @@ impl<'a> ReportInput<'a> {
             target_precision: DEFAULT_TARGET_PRECISION,
             label_next: DEFAULT_LABEL_NEXT,
             title: "triagekit evaluation".into(),
+            tuning: None,
         }
     }
 }
@@ -108,6 +111,8 @@ pub struct Report {
     pub label_next: Vec<LabelRow>,
     /// Rule coverage and decision quality, when rules were run.
     pub rules: Option<RuleReport>,
+    /// How the model's settings were tuned, when they were.
+    pub tuning: Option<TuningSummary>,
 }
 
 /// Files written by [`Report::write`].
@@ -171,6 +176,7 @@ pub fn build_report(input: &ReportInput<'_>) -> Result<Report> {
         suggested,
         label_next,
         rules: input.rules.as_ref().map(analyse_rules),
+        tuning: input.tuning.clone(),
     })
 }
 
