@@ -163,18 +163,24 @@ impl Model {
         check_inputs(texts, heads, base)?;
         tune.validate()?;
         let space = default_space();
-        crate::parallel::install(|| Search::new(texts, heads, base, tune, &space, progress)?.run())
+        let inputs = Inputs { texts, heads, base, tune, space: &space, progress };
+        crate::parallel::install(|| Search::new(inputs)?.run())
     }
 }
 
-/// The state of one search.
-struct Search<'a> {
+/// What a search works on.
+struct Inputs<'a> {
     texts: &'a [String],
     heads: &'a [(String, Vec<Option<String>>)],
     base: &'a TrainConfig,
     tune: &'a TuneConfig,
     space: &'a [Dimension],
     progress: &'a (dyn Fn(TuneProgress) + Sync),
+}
+
+/// The state of one search.
+struct Search<'a> {
+    inputs: Inputs<'a>,
     folded: Vec<FoldedHead>,
     /// Features of the base pipeline, and of the last other pipeline used.
     cache: Vec<Featurised>,
@@ -186,14 +192,8 @@ struct Search<'a> {
 }
 
 impl<'a> Search<'a> {
-    fn new(
-        texts: &'a [String],
-        heads: &'a [(String, Vec<Option<String>>)],
-        base: &'a TrainConfig,
-        tune: &'a TuneConfig,
-        space: &'a [Dimension],
-        progress: &'a (dyn Fn(TuneProgress) + Sync),
-    ) -> Result<Self, ModelError> {
+    fn new(inputs: Inputs<'a>) -> Result<Self, ModelError> {
+        let Inputs { heads, base, tune, .. } = inputs;
         let seed = tune.tune_seed.unwrap_or(base.seed);
         let mut folded = Vec::with_capacity(heads.len());
         for (name, labels) in heads {
@@ -210,12 +210,7 @@ impl<'a> Search<'a> {
             folded.push(FoldedHead { targets, fold });
         }
         Ok(Search {
-            texts,
-            heads,
-            base,
-            tune,
-            space,
-            progress,
+            inputs,
             folded,
             cache: Vec::new(),
             started: Instant::now(),
@@ -226,18 +221,18 @@ impl<'a> Search<'a> {
     }
 
     fn run(mut self) -> Result<Model, ModelError> {
-        let base = Choice::base(self.space);
+        let base = Choice::base(self.inputs.space);
         self.evaluate_all(vec![base])?;
-        self.evaluate_all(single_changes(self.space))?;
+        self.evaluate_all(single_changes(self.inputs.space))?;
         let scored: Vec<(Choice, f64)> = self.done.iter().map(|(c, _, s)| (c.clone(), s.mean)).collect();
-        if let Some(combined) = combination(self.space, &scored) {
+        if let Some(combined) = combination(self.inputs.space, &scored) {
             self.evaluate_all(vec![combined])?;
         }
         // Coordinate steps from the best, twice at most (each round is a full neighbourhood).
         for _ in 0..2 {
             let before = self.best_index();
             let best = self.done[before].0.clone();
-            self.evaluate_all(neighbours(self.space, &best))?;
+            self.evaluate_all(neighbours(self.inputs.space, &best))?;
             if self.best_index() == before {
                 break;
             }
@@ -258,16 +253,16 @@ impl<'a> Search<'a> {
 
     fn out_of_time(&self) -> bool {
         let spent = self.started.elapsed().as_secs_f64();
-        !self.done.is_empty() && spent + self.last_cost > self.tune.budget_s
+        !self.done.is_empty() && spent + self.last_cost > self.inputs.tune.budget_s
     }
 
     /// Evaluate `choices` in order (duplicates of evaluated settings dropped); once time is up
     /// the rest are recorded as skipped and later rounds add nothing.
     fn evaluate_all(&mut self, choices: Vec<Choice>) -> Result<(), ModelError> {
         for choice in choices {
-            let config = choice.config(self.space, self.base)?;
+            let config = choice.config(self.inputs.space, self.inputs.base)?;
             let key = config.to_value()?.to_string();
-            let seen = self.done.iter().any(|(_, k, _)| *k == key) || self.skipped.iter().any(|s| s.label == choice.label(self.space));
+            let seen = self.done.iter().any(|(_, k, _)| *k == key) || self.skipped.iter().any(|s| s.label == choice.label(self.inputs.space));
             if seen {
                 continue;
             }
@@ -284,19 +279,19 @@ impl<'a> Search<'a> {
     fn evaluate(&mut self, choice: &Choice, config: &TrainConfig) -> Result<CandidateScore, ModelError> {
         config.validate()?;
         let started = Instant::now();
-        let label = choice.label(self.space);
-        let folds = self.tune.folds;
-        (self.progress)(TuneProgress::CandidateStarted { index: self.done.len(), label, folds });
+        let label = choice.label(self.inputs.space);
+        let folds = self.inputs.tune.folds;
+        (self.inputs.progress)(TuneProgress::CandidateStarted { index: self.done.len(), label, folds });
         let at = self.features(config);
         let features = &self.cache[at];
-        let progress = self.progress;
-        let scores = cross_validate(&features.matrix, &self.folded, folds, config, self.tune.tune_metric, &|| {
+        let progress = self.inputs.progress;
+        let scores = cross_validate(&features.matrix, &self.folded, folds, config, self.inputs.tune.tune_metric, &|| {
             progress(TuneProgress::FoldDone)
         })?;
         let seconds = started.elapsed().as_secs_f64();
         self.last_cost = seconds;
         let row = self.row(choice, scores, seconds, false);
-        (self.progress)(TuneProgress::CandidateDone(row.clone()));
+        (self.inputs.progress)(TuneProgress::CandidateDone(row.clone()));
         Ok(row)
     }
 
@@ -310,7 +305,7 @@ impl<'a> Search<'a> {
                 if self.cache.len() == 2 {
                     self.cache.pop();
                 }
-                self.cache.push(featurise(&pipeline, self.texts));
+                self.cache.push(featurise(&pipeline, self.inputs.texts));
                 self.cache.len() - 1
             }
         };
@@ -322,8 +317,8 @@ impl<'a> Search<'a> {
         let mean = fold_scores.iter().sum::<f64>() / n;
         let std = (fold_scores.iter().map(|s| (s - mean) * (s - mean)).sum::<f64>() / n).sqrt();
         CandidateScore {
-            label: choice.label(self.space),
-            overrides: choice.overrides(self.space).to_string(),
+            label: choice.label(self.inputs.space),
+            overrides: choice.overrides(self.inputs.space).to_string(),
             mean,
             std,
             fold_scores,
@@ -335,26 +330,26 @@ impl<'a> Search<'a> {
     fn finish(mut self) -> Result<Model, ModelError> {
         let best = self.best_index();
         let (choice, _, row) = &self.done[best];
-        let config = choice.config(self.space, self.base)?;
+        let config = choice.config(self.inputs.space, self.inputs.base)?;
         let summary = TuningSummary {
-            metric: self.tune.tune_metric.as_str().to_string(),
-            folds: self.tune.folds as u32,
-            seed: self.tune.tune_seed.unwrap_or(self.base.seed),
-            budget_s: self.tune.budget_s,
+            metric: self.inputs.tune.tune_metric.as_str().to_string(),
+            folds: self.inputs.tune.folds as u32,
+            seed: self.inputs.tune.tune_seed.unwrap_or(self.inputs.base.seed),
+            budget_s: self.inputs.tune.budget_s,
             chosen: row.label.clone(),
             chosen_overrides: row.overrides.clone(),
             candidates: self.done.iter().map(|(_, _, s)| s.clone()).chain(self.skipped.iter().cloned()).collect(),
         };
-        (self.progress)(TuneProgress::SearchDone(summary.clone()));
+        (self.inputs.progress)(TuneProgress::SearchDone(summary.clone()));
         let pipeline = config.pipeline();
         let features = match self.cache.iter().position(|f| f.pipeline == pipeline) {
             Some(p) => self.cache.swap_remove(p),
-            None => featurise(&pipeline, self.texts),
+            None => featurise(&pipeline, self.inputs.texts),
         };
         self.cache.clear();
-        let progress = self.progress;
+        let progress = self.inputs.progress;
         let on_train = |e: TrainProgress| progress(TuneProgress::Final(e));
-        on_train(TrainProgress::Features { docs: self.texts.len(), features: features.keys.len() });
-        fit_featurised(self.texts.len(), self.heads, &config, features, Some(summary), &on_train)
+        on_train(TrainProgress::Features { docs: self.inputs.texts.len(), features: features.keys.len() });
+        fit_featurised(self.inputs.texts.len(), self.inputs.heads, &config, features, Some(summary), &on_train)
     }
 }
