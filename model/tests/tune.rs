@@ -11,9 +11,12 @@ fn unlimited() -> TuneConfig {
     TuneConfig { budget_s: 1e9, ..TuneConfig::default() }
 }
 
+/// Labels per head, as `Model::fit` takes them.
+type Heads = Vec<(String, Vec<Option<String>>)>;
+
 /// Texts whose words are a class stem plus random letters: every word is (nearly) unique, so
 /// only char n-grams, which see the stems, can generalise.
-fn stem_data(per_class: usize) -> (Vec<String>, Vec<(String, Vec<Option<String>>)>) {
+fn stem_data(per_class: usize) -> (Vec<String>, Heads) {
     let stems = [("network", ["netw", "rout", "wifi"]), ("printer", ["prnt", "tonr", "papr"]), ("payroll", ["wage", "slry", "bons"])];
     let mut rng = common::Lcg(7);
     let (mut texts, mut labels) = (Vec::new(), Vec::new());
