@@ -53,8 +53,9 @@ pub fn default_space() -> Vec<Dimension> {
         option("c", &[json!(1.0), json!(0.25), json!(2.0), json!(0.5)]),
         option("numbers", &[json!("keep_with_shape"), json!("fold")]),
         char_ngrams(&[(1, 4), (3, 6), (0, 0), (2, 5)]),
-        // TUNE-SPACE: class_weight and NB scaling go here once they land on main, e.g.
-        // option("class_weight", &[json!("balanced"), json!("none")]), option("nb_scale", &[json!(1.0), json!(0.0)]),
+        // TUNE-SPACE: main's class_weight (default "balanced") and nb_scaling (0 = off) go here after
+        // the merge (TrainConfig's Serialize then needs ClassWeight: Serialize), one line each:
+        // option("class_weight", &[json!("none"), json!("balanced")]), option("nb_scaling", &[json!(1.0), json!(0.0)]),
     ]
 }
 
