@@ -387,6 +387,15 @@ export interface FitOptions {
   /** Start from this model's weights and keep its text pipeline (retraining from corrections);
    * a pipeline option that conflicts with it is `MODEL` with `field` naming the option. */
   warmStart?: Model | null;
+  /** Pick c, numbers and char n-grams by stratified k-fold cross-validation first; the CV
+   * table goes into `metadata.tuning`. */
+  tune?: boolean;
+  /** Seconds the tuning search may take (default 60; 0 = score the given settings only). */
+  budgetS?: number;
+  /** Cross-validation folds of tuning, 2..20 (default 3). */
+  folds?: number;
+  /** What tuning maximises (default 'accuracy'). */
+  tuneMetric?: 'accuracy' | 'macro_f1';
 }
 
 /** One head's prediction. */
@@ -442,6 +451,32 @@ export interface ModelMetadata {
   /** Features kept (seen in training). */
   n_features: number;
   heads: HeadMetrics[];
+  /** How `tune: true` chose the settings; null for an untuned fit. */
+  tuning: TuningSummary | null;
+}
+
+/** One row of the tuning CV table (snake_case). */
+export interface CandidateScore {
+  /** 'default' or the changed options, e.g. 'c=1.0 char_ngrams=3-6'. */
+  label: string;
+  /** The options changed, as JSON text. */
+  overrides: string;
+  mean: number;
+  std: number;
+  fold_scores: number[];
+  /** Not evaluated: the time budget ran out. */
+  skipped: boolean;
+}
+
+/** The tuning record in the model metadata (snake_case). */
+export interface TuningSummary {
+  metric: 'accuracy' | 'macro_f1';
+  folds: number;
+  seed: number;
+  budget_s: number;
+  chosen: string;
+  chosen_overrides: string;
+  candidates: CandidateScore[];
 }
 
 /** A trained, immutable text model. */

@@ -29,7 +29,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-DEFAULT_CONTENDERS = ["triagekit-cli", "triagekit-py", "sklearn-word", "sklearn-word-char", "fasttext"]
+DEFAULT_CONTENDERS = ["triagekit-cli", "triagekit-cli-tuned", "triagekit-py", "sklearn-word", "sklearn-word-char", "fasttext"]
 BASELINE = "triagekit-py"
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
@@ -49,6 +49,7 @@ def parse_args(argv=None):
     p.add_argument("--cli", default=os.environ.get("TRIAGEKIT_CLI"), help="triagekit binary (default: $TRIAGEKIT_CLI, else <target>/release/triagekit)")
     p.add_argument("--repeats", type=int, default=3, help="batch throughput: best of N passes over the test set")
     p.add_argument("--latency-n", type=int, default=2000, help="single-ticket calls timed per contender")
+    p.add_argument("--tune-budget-s", type=float, default=60.0, help="search budget of the triagekit-cli-tuned row (`train --tune --budget-s`)")
     p.add_argument("--out", default=None, help="output prefix (default: <target>/compare -> compare.md, compare.json)")
     args = p.parse_args(argv)
     if not args.train:
@@ -135,6 +136,7 @@ def run_contender(name, paths, workdir, args):
            "--workdir", workdir, "--out", out, "--repeats", str(args.repeats), "--latency-n", str(args.latency_n)]
     if args.cli:
         cmd += ["--cli", args.cli]
+    cmd += ["--tune-budget-s", str(args.tune_budget_s)]
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stderr=subprocess.PIPE)
     err = proc.stderr.read()

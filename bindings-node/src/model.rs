@@ -5,7 +5,7 @@ use std::sync::Arc;
 use napi::bindgen_prelude::AsyncTask;
 use napi::{Env, Task};
 use napi_derive::napi;
-use triagekit::model::{evaluate, Model, ModelError, TrainConfig, PRIMARY_HEAD};
+use triagekit::model::{evaluate, FitOptions, Model, ModelError, PRIMARY_HEAD};
 
 use crate::convert::to_json;
 use crate::error::{guard, guard_js, park, unpark, ErrorInfo};
@@ -139,10 +139,14 @@ impl Task for FitTask {
     fn compute(&mut self) -> napi::Result<Model> {
         // Never unwind out of a libuv worker: that aborts the process.
         guard(|| {
-            let config = self.options.as_deref().map(TrainConfig::from_json).transpose()?.unwrap_or_default();
+            let options = self.options.as_deref().map(FitOptions::from_json).transpose()?.unwrap_or_default();
             Ok(match &self.old {
-                Some(old) => Model::fit_warm(&self.texts, &self.heads, &config, old)?,
-                None => Model::fit(&self.texts, &self.heads, &config)?,
+                Some(_) if options.tune.is_some() => {
+                    let message = "tune and warmStart cannot be combined: a warm start keeps the old model's settings".to_string();
+                    return Err(ModelError::InvalidConfig { field: "tune".into(), message }.into());
+                }
+                Some(old) => Model::fit_warm(&self.texts, &self.heads, &options.train, old)?,
+                None => Model::fit_with_options(&self.texts, &self.heads, &options, &|_| {})?,
             })
         })
         .map_err(|info| park(&mut self.failure, info))

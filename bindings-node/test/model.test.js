@@ -112,6 +112,31 @@ test('a bad or unknown training option is MODEL with the option as field', async
   await assert.rejects(Model.fit(data.texts, data.category, { seed: 1n }), { code: 'INVALID_ARGUMENT' });
 });
 
+test('tune: true records the CV table; a zero budget keeps the default; tuning options are checked', async () => {
+  const model = await Model.fit(data.texts, data.category, { seed: 7, tune: true, budgetS: 0, folds: 3 });
+  const { tuning } = model.metadata;
+  assert.equal(tuning.chosen, 'default');
+  assert.equal(tuning.folds, 3);
+  const evaluated = tuning.candidates.filter((c) => !c.skipped);
+  assert.deepEqual(evaluated.map((c) => c.label), ['default']);
+  assert.ok(evaluated[0].mean > 0 && evaluated[0].mean <= 1);
+  assert.ok(tuning.candidates.some((c) => c.skipped));
+  const plain = await Model.fit(data.texts, data.category, { seed: 7 });
+  assert.equal(plain.metadata.tuning, null);
+  assert.deepEqual(model.predict(data.texts[0]), plain.predict(data.texts[0]));
+  for (const [options, field] of [
+    [{ budgetS: 5 }, 'budgetS'],
+    [{ tune: true, folds: 1 }, 'folds'],
+    [{ tune: true, tuneMetric: 'auc' }, 'tuneMetric'],
+  ]) {
+    await assert.rejects(Model.fit(data.texts, data.category, options), (error) => {
+      assert.equal(error.code, 'MODEL', error.message);
+      assert.equal(error.field, field, error.message);
+      return true;
+    });
+  }
+});
+
 test('primaryHead: category wherever it is, else the first head; used when no head is named', async () => {
   const noCategory = await Model.fit(data.texts, { priority: data.priority, other: data.category });
   assert.equal(noCategory.primaryHead, 'priority');

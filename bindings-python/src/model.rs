@@ -93,14 +93,18 @@ impl PyModel {
             merged.update(p.as_mapping())?;
         }
         let old = take_warm_start(&merged)?;
-        let config = args::train_config(Some(&merged))?;
+        let options = args::fit_options(Some(&merged))?;
+        if old.is_some() && options.tune.is_some() {
+            let message = "tune and warm_start cannot be combined: a warm start keeps the old model's settings".to_string();
+            return Err(model_err(ModelError::InvalidConfig { field: "tune".into(), message }));
+        }
         let texts = args::texts(call.texts, call.text, BadText::Refuse)?;
         let (heads, decoders) = args::heads(call.labels, PRIMARY_HEAD, None)?;
         let model = py
             .detach(|| {
                 guard(|| match &old {
-                    Some(old) => Model::fit_warm(&texts, &heads, &config, old),
-                    None => Model::fit(&texts, &heads, &config),
+                    Some(old) => Model::fit_warm(&texts, &heads, &options.train, old),
+                    None => Model::fit_with_options(&texts, &heads, &options, &|_| {}),
                 })
             })?
             .map_err(model_err)?;
@@ -180,7 +184,7 @@ impl PyModel {
     #[new]
     #[pyo3(signature = (**params))]
     fn py_new(params: Option<&Bound<'_, PyDict>>) -> PyResult<PyModel> {
-        args::train_config(params)?;
+        args::fit_options(params)?;
         Ok(PyModel { fitted: RwLock::new(None), params: params.map(|p| p.clone().unbind()) })
     }
 
@@ -279,6 +283,7 @@ impl PyModel {
                         target_precision,
                         label_next,
                         row_ids: row_ids.as_deref(),
+                        tuning: model.metadata().tuning.clone(),
                         ..report::ReportInput::new(&eval, &texts)
                     };
                     report::build_report(&input)?.write(&path)

@@ -3,7 +3,7 @@
 
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString};
-use triagekit::model::{join_text_fields, ModelError, TrainConfig};
+use triagekit::model::{join_text_fields, FitOptions, ModelError};
 use triagekit::{ErrorCode, ErrorDetails, TriageError};
 
 use crate::convert;
@@ -92,15 +92,16 @@ pub fn row_ids(values: &Bound<'_, PyAny>) -> PyResult<Option<Vec<String>>> {
     helper(values.py(), "triagekit._inputs", "row_ids")?.call1((values,))?.extract()
 }
 
-/// Training options (kwargs) as the model crate's `TrainConfig`, which names a bad or unknown
-/// option; checked here already so a bad option fails before the data is converted.
-pub fn train_config(params: Option<&Bound<'_, PyDict>>) -> PyResult<TrainConfig> {
-    let Some(params) = params.filter(|p| !p.is_empty()) else { return Ok(TrainConfig::default()) };
+/// `fit(**params)` as the model crate's `FitOptions` (training settings plus `tune`,
+/// `budget_s`, `folds`, `tune_metric`), which names a bad or unknown option; checked here so
+/// a bad option fails before the data is converted.
+pub fn fit_options(params: Option<&Bound<'_, PyDict>>) -> PyResult<FitOptions> {
+    let Some(params) = params.filter(|p| !p.is_empty()) else { return Ok(FitOptions::default()) };
     let value = convert::to_value(params.as_any())
         .map_err(|e| model_err(ModelError::InvalidConfig { field: e.path, message: e.message }))?;
-    let config = TrainConfig::from_value(&value).map_err(model_err)?;
-    config.validate().map_err(model_err)?;
-    Ok(config)
+    let options = FitOptions::from_value(&value).map_err(model_err)?;
+    options.train.validate().map_err(model_err)?;
+    Ok(options)
 }
 
 /// Label texts -> the caller's labels (`triagekit._outputs.decode`).

@@ -136,3 +136,35 @@ def test_pandas_series_and_dataframe():
         assert multi.heads_ == ["category", "priority"]
         report = multi.evaluate(frame["text"], frame[["category", "priority"]])
         assert set(report["heads"]) == {"category", "priority"}
+
+
+def test_fit_tune_records_the_cv_table_and_a_zero_budget_keeps_the_default():
+    texts, cats, _ = training_rows()
+    model = triagekit.Model.fit(texts, cats, seed=7, tune=True, budget_s=0, folds=3)
+    tuning = model.metadata["tuning"]
+    assert tuning["chosen"] == "default"
+    assert tuning["folds"] == 3 and tuning["metric"] == "accuracy"
+    evaluated = [c for c in tuning["candidates"] if not c["skipped"]]
+    assert [c["label"] for c in evaluated] == ["default"]
+    assert 0 < evaluated[0]["mean"] <= 1
+    assert any(c["skipped"] for c in tuning["candidates"])
+    # The default chosen means the plain fit's predictions.
+    plain = triagekit.Model.fit(texts, cats, seed=7)
+    assert plain.metadata["tuning"] is None
+    assert model.predict(texts[:20]) == plain.predict(texts[:20])
+
+
+@pytest.mark.parametrize(
+    "params, field",
+    [
+        ({"budget_s": 5}, "budget_s"),
+        ({"tune": True, "folds": 1}, "folds"),
+        ({"tune": True, "budget_s": -1}, "budget_s"),
+        ({"tune": True, "tune_metric": "auc"}, "tune_metric"),
+    ],
+)
+def test_bad_tuning_option_is_model_error_naming_it(params, field):
+    texts, cats, _ = training_rows()
+    with pytest.raises(triagekit.ModelError) as err:
+        triagekit.Model.fit(texts, cats, **params)
+    assert err.value.field == field

@@ -21,6 +21,15 @@ pub enum ClassWeight {
     PerClass(BTreeMap<String, f32>),
 }
 
+impl serde::Serialize for ClassWeight {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            ClassWeight::PerClass(map) => map.serialize(serializer),
+            named => serializer.serialize_str(named.as_str()),
+        }
+    }
+}
+
 /// What bindings and config files may pass: a name or an object of label -> weight.
 #[derive(Deserialize)]
 #[serde(untagged)]

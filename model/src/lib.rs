@@ -16,6 +16,7 @@ pub mod eval;
 pub mod explain;
 pub mod features;
 mod file_payload;
+mod featurise;
 pub mod format;
 mod fused;
 mod head_check;
@@ -39,6 +40,11 @@ pub mod train_config;
 mod train_matrix;
 mod version;
 pub mod warm_start;
+pub mod tune;
+mod tune_cv;
+mod tune_summary;
+mod tune_table;
+pub mod tune_grid;
 
 /// The inline short-string type of head names and labels in predictions.
 pub use compact_str::CompactString;
@@ -52,6 +58,8 @@ pub use numbers::NumberMode;
 pub use model::{HeadMetrics, HeadPrediction, Model, ModelMetadata, Prediction, PRIMARY_HEAD};
 pub use train::TrainProgress;
 pub use train_config::{Algorithm, TrainConfig};
+pub use tune::{CandidateScore, FitOptions, TuneConfig, TuneMetric, TuneProgress, TuningSummary};
+pub use tune_cv::stratified_folds;
 
 #[cfg(test)]
 mod send_sync {

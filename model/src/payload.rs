@@ -61,6 +61,9 @@ pub struct ModelMetadata {
     /// Features dropped to keep the file under `max_model_mb` (see `prune`).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub pruned_features: u64,
+    /// How `--tune` chose the settings (`None` for an untuned fit).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tuning: Option<crate::tune_summary::TuningSummary>,
 }
 
 fn is_zero(v: &u64) -> bool {

@@ -17,7 +17,8 @@ use crate::head_weights::HeadWeights;
 use crate::model::Model;
 use crate::payload::{HeadMetrics, ModelMetadata, Payload};
 use crate::sparse::{CsrMatrix, SparseRecords};
-use crate::train_matrix::TrainMatrix;
+use crate::featurise::{featurise, Featurised};
+use crate::tune_summary::TuningSummary;
 use crate::svm::{argmax, LinearSvm, LinearSvmParams, SplitMix};
 pub use crate::train_config::{Algorithm, TrainConfig};
 use crate::warm_start::WarmStart;
@@ -85,6 +86,15 @@ pub(crate) fn fit_on_pool(
     old: Option<&Model>,
     progress: &(dyn Fn(TrainProgress) + Sync),
 ) -> Result<Model, ModelError> {
+    check_inputs(texts, heads, config)?;
+    let features = featurise(&config.pipeline(), texts);
+    progress(TrainProgress::Features { docs: texts.len(), features: features.keys.len() });
+    fit_featurised(texts, heads, config, features, (old, None), progress)
+}
+
+/// The checks every fit runs before any work: settings, texts, one label per text per head,
+/// at least two classes per head.
+pub(crate) fn check_inputs(texts: &[String], heads: &[(String, Vec<Option<String>>)], config: &TrainConfig) -> Result<(), ModelError> {
     config.validate()?;
     if texts.is_empty() {
         return Err(ModelError::NoData("no texts".into()));
@@ -105,11 +115,20 @@ pub(crate) fn fit_on_pool(
         }
         crate::head_check::at_least_two_classes(name, labels)?;
     }
-    let pipeline = config.pipeline();
-    let TrainMatrix { keys, idf, matrix } = crate::train_matrix::build(&pipeline, texts);
-    progress(TrainProgress::Features { docs: texts.len(), features: keys.len() });
+    Ok(())
+}
 
-    // 3. Heads.
+/// Fit every head on an already featurised training set (the tuner reuses its CV matrix);
+/// `old` warm-starts, `tuning` is recorded in the metadata.
+pub(crate) fn fit_featurised(
+    texts: &[String],
+    heads: &[(String, Vec<Option<String>>)],
+    config: &TrainConfig,
+    features: Featurised,
+    (old, tuning): (Option<&Model>, Option<TuningSummary>),
+    progress: &(dyn Fn(TrainProgress) + Sync),
+) -> Result<Model, ModelError> {
+    let Featurised { pipeline, keys, idf, matrix } = features;
     let warm = old.map(|old| WarmStart::new(old, &keys));
     let mut head_weights = Vec::with_capacity(heads.len());
     let mut metrics = Vec::with_capacity(heads.len());
@@ -133,6 +152,7 @@ pub(crate) fn fit_on_pool(
         hash_bits: pipeline.hash_bits,
         n_features: keys.len() as u64,
         heads: metrics,
+        tuning,
         ..ModelMetadata::default()
     };
     let mut payload = Payload { pipeline, keys, idf, heads: head_weights, metadata };
@@ -163,31 +183,9 @@ fn fit_head(
     (index, n_heads): (usize, usize),
     progress: &(dyn Fn(TrainProgress) + Sync),
 ) -> Result<(HeadWeights, HeadMetrics), ModelError> {
-    let mut class_ids: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut rows = Vec::new();
-    for (i, l) in labels.iter().enumerate() {
-        if let Some(l) = l.as_deref().map(str::trim).filter(|l| !l.is_empty()) {
-            class_ids.insert(l, 0);
-            rows.push(i);
-        }
-    }
-    if rows.is_empty() {
-        return Err(ModelError::NoData(format!("head {name:?} has no labelled rows")));
-    }
-    let classes: Vec<String> = class_ids.keys().map(|s| s.to_string()).collect();
-    for (i, v) in class_ids.values_mut().enumerate() {
-        *v = i;
-    }
-    let targets: Array1<usize> = rows
-        .iter()
-        .filter_map(|&i| labels[i].as_deref().map(str::trim).and_then(|l| class_ids.get(l).copied()))
-        .collect();
+    let HeadTargets { classes, rows, targets } = head_targets(name, labels)?;
     let k = classes.len();
-    let mut counts = vec![0usize; k];
-    for &t in targets.iter() {
-        counts[t] += 1;
-    }
-    let class_c = config.class_weight.factors(name, &classes, &counts)?;
+    let class_c = class_factors(config, name, &classes, &targets)?;
     progress(TrainProgress::HeadStarted { head: name.to_string(), index, heads: n_heads, classes: k });
     let warm_head = warm_start.and_then(|w| w.head(name, &classes, config.c));
     // A warm head keeps the old temperature when it can (see `warm_start`).
@@ -227,7 +225,50 @@ fn fit_head(
     Ok((hw, metrics))
 }
 
-fn fit_algorithm(
+/// A head's labelled rows and their class indices.
+pub(crate) struct HeadTargets {
+    /// Distinct trimmed labels, sorted; class index = position.
+    pub classes: Vec<String>,
+    /// Rows (of the texts) that have a label for this head.
+    pub rows: Vec<usize>,
+    /// Class index of each of `rows`.
+    pub targets: Array1<usize>,
+}
+
+/// The labelled rows of a head; trimmed empty labels are skipped.
+pub(crate) fn head_targets(name: &str, labels: &[Option<String>]) -> Result<HeadTargets, ModelError> {
+    let mut class_ids: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut rows = Vec::new();
+    for (i, l) in labels.iter().enumerate() {
+        if let Some(l) = l.as_deref().map(str::trim).filter(|l| !l.is_empty()) {
+            class_ids.insert(l, 0);
+            rows.push(i);
+        }
+    }
+    if rows.is_empty() {
+        return Err(ModelError::NoData(format!("head {name:?} has no labelled rows")));
+    }
+    let classes: Vec<String> = class_ids.keys().map(|s| s.to_string()).collect();
+    for (i, v) in class_ids.values_mut().enumerate() {
+        *v = i;
+    }
+    let targets: Array1<usize> = rows
+        .iter()
+        .filter_map(|&i| labels[i].as_deref().map(str::trim).and_then(|l| class_ids.get(l).copied()))
+        .collect();
+    Ok(HeadTargets { classes, rows, targets })
+}
+
+/// The per-class C factors of `class_weight` for a head's targets.
+pub(crate) fn class_factors(config: &TrainConfig, name: &str, classes: &[String], targets: &Array1<usize>) -> Result<Vec<f32>, ModelError> {
+    let mut counts = vec![0usize; classes.len()];
+    for &t in targets.iter() {
+        counts[t] += 1;
+    }
+    config.class_weight.factors(name, classes, &counts)
+}
+
+pub(crate) fn fit_algorithm(
     dataset: &DatasetBase<SparseRecords<'_>, Array1<usize>>,
     config: &TrainConfig,
     class_c: &[f32],

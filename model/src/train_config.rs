@@ -1,7 +1,7 @@
 //! Training settings: their one set of defaults, how bindings and config files spell them
 //! (serde, snake_case or camelCase), and the checks every caller gets from `Model::fit`.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::bayes::NaiveBayesParams;
@@ -57,7 +57,7 @@ string_option!(Algorithm, "algorithm");
 /// the default) and an unknown key is an error. Keys are snake_case (Python, the CLI) or
 /// camelCase (Node); `C`, `tol` and `alpha` are the scikit-learn names of `c`, `eps` and
 /// `nb_alpha`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct TrainConfig {
     /// Classifier.
@@ -168,6 +168,26 @@ impl TrainConfig {
             return Err(ModelError::invalid_config(WHOLE, "expected an object of training options"));
         };
         TrainConfig::deserialize(value).map_err(|e| blame(map, e))
+    }
+
+    /// These settings with the keys of `overrides` (an object, as for
+    /// [`TrainConfig::from_value`]) replaced; the tuner's candidates are made this way.
+    pub fn with_overrides(&self, overrides: &Value) -> Result<TrainConfig, ModelError> {
+        let Value::Object(patch) = overrides else {
+            return Err(ModelError::invalid_config(WHOLE, "overrides must be an object of training options"));
+        };
+        let mut merged = self.to_value()?;
+        if let Value::Object(map) = &mut merged {
+            for (key, value) in patch {
+                map.insert(key.clone(), value.clone());
+            }
+        }
+        TrainConfig::from_value(&merged)
+    }
+
+    /// These settings as an options object (canonical snake_case keys).
+    pub fn to_value(&self) -> Result<Value, ModelError> {
+        serde_json::to_value(self).map_err(|e| ModelError::invalid_config(WHOLE, e.to_string()))
     }
 
     /// [`TrainConfig::from_value`] on JSON text.

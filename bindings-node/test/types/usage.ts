@@ -1,7 +1,7 @@
 // Compile-time checks of index.d.ts (`npm run test:types`: tsc --noEmit --strict). Each
 // `@ts-expect-error` line must be rejected; tsc fails if one of them compiles.
 import { Engine, Model, ErrorCode } from 'triagekit';
-import type { AssignmentTrace, BatchResult, Decision, ModelMetadata, Ticket, UntracedDecision } from 'triagekit';
+import type { AssignmentTrace, BatchResult, Decision, ModelMetadata, Ticket, TuningSummary, UntracedDecision } from 'triagekit';
 
 declare const engine: Engine;
 declare const model: Model;
@@ -64,6 +64,12 @@ async function batches(): Promise<void> {
 // Model metadata is typed.
 const metadata: ModelMetadata = model.metadata;
 const rows: number = metadata.rows + metadata.heads[0].rows;
+// Tuning options and the CV table are typed.
+const tuning: TuningSummary | null = metadata.tuning;
+const chosen: string | undefined = tuning?.candidates.find((c) => !c.skipped)?.label;
+void Model.fit(['a'], ['x'], { tune: true, budgetS: 10, folds: 3, tuneMetric: 'macro_f1' });
+// @ts-expect-error: not a tuning metric
+void Model.fit(['a'], ['x'], { tune: true, tuneMetric: 'auc' });
 // @ts-expect-error unknown metadata key
 void metadata.nope;
 // @ts-expect-error the algorithm is one of two names

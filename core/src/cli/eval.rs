@@ -77,6 +77,7 @@ fn eval(args: &EvalArgs) -> Result<(), String> {
 /// Builds and writes the HTML report (and its CSV/JSON companions); messages go to stderr so
 /// `--json` output stays one object.
 fn write_report(args: &EvalArgs, path: &Path, model: Model, data: &LabelledData, eval: &EvalReport) -> Result<(), String> {
+    let tuning = model.metadata().tuning.clone();
     let run = match &args.rules {
         Some(rules_path) => {
             let rules = RuleSet::load(rules_path, RuleOptions::default()).map_err(|e| e.to_string())?;
@@ -91,6 +92,7 @@ fn write_report(args: &EvalArgs, path: &Path, model: Model, data: &LabelledData,
         target_precision: args.target_precision,
         label_next: args.label_next,
         title,
+        tuning,
         ..ReportInput::new(eval, &data.texts)
     };
     let report = build_report(&input).map_err(|e| e.to_string())?;

@@ -5,6 +5,7 @@ mod output;
 pub mod predict;
 pub mod rules_cmd;
 pub mod train;
+mod train_progress;
 pub mod triage;
 
 use std::io::BufRead;

@@ -1,14 +1,12 @@
 //! `triagekit train`: fit a text model from labelled tickets and write the model file.
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::Args;
-use indicatif::{ProgressBar, ProgressStyle};
 use triagekit_model::warm_start::warm_config;
-use triagekit_model::{load_labelled, Algorithm, ClassWeight, Model, NumberMode, TrainConfig, TrainProgress};
+use triagekit_model::{load_labelled, Algorithm, ClassWeight, FitOptions, Model, NumberMode, TrainConfig, TuneConfig, TuneMetric};
 
 use super::output::outln;
 
@@ -56,6 +54,20 @@ pub struct TrainArgs {
     /// seed the fit and its text pipeline is kept; new classes are learnt, missing ones dropped.
     #[arg(long, value_name = "OLD.tkm")]
     pub warm_start: Option<PathBuf>,
+    /// Pick C, number handling and char n-grams by stratified k-fold cross-validation around
+    /// the settings above, then fit the best on all rows; prints the CV table to stderr.
+    #[arg(long)]
+    pub tune: bool,
+    /// Seconds the --tune search may take (the final fit comes on top); 0 = score the
+    /// settings above only. A slower machine evaluates fewer candidates.
+    #[arg(long, default_value_t = TuneConfig::default().budget_s, requires = "tune")]
+    pub budget_s: f64,
+    /// Cross-validation folds of --tune.
+    #[arg(long, default_value_t = TuneConfig::default().folds, requires = "tune")]
+    pub folds: usize,
+    /// What --tune maximises: accuracy or macro_f1.
+    #[arg(long, default_value_t = TuneConfig::default().tune_metric, value_parser = parse_model_option::<TuneMetric>, requires = "tune")]
+    pub tune_metric: TuneMetric,
 }
 
 /// `--class-weight`: a name, or a JSON object of label -> weight.
@@ -84,6 +96,12 @@ pub fn run(args: &TrainArgs) -> ExitCode {
 }
 
 impl TrainArgs {
+    /// The --tune flags, when tuning was asked for.
+    fn tune_config(&self) -> Option<TuneConfig> {
+        let tune = TuneConfig { budget_s: self.budget_s, folds: self.folds, tune_metric: self.tune_metric, ..TuneConfig::default() };
+        self.tune.then_some(tune)
+    }
+
     /// The flags as training settings; `Model::fit` validates them.
     fn config(&self) -> TrainConfig {
         TrainConfig {
@@ -114,56 +132,24 @@ fn train(args: &TrainArgs) -> Result<(), String> {
         Some(old) => warm_config(&config, old).map_err(|e| e.to_string())?,
         None => config,
     };
+    let tune = args.tune_config();
+    if let Some(tune) = &tune {
+        tune.validate().map_err(|e| e.to_string())?;
+    }
     let data = load_labelled(&args.input.data, &args.input.text, &args.input.label, config.max_text_chars).map_err(|e| e.to_string())?;
     eprintln!("loaded {} rows from {}", data.rows, args.input.data.display());
     let config = TrainConfig { data_hash: Some(data.data_hash.clone()), ..config };
-    // A live bar only makes sense on a terminal; logs and CI get plain lines.
-    let bar = std::io::stderr().is_terminal().then(|| {
-        let bar = ProgressBar::new(0);
-        let style = ProgressStyle::with_template("{spinner} {msg:<24} [{bar:30}] {pos}/{len} classes {elapsed}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar());
-        bar.set_style(style.progress_chars("=> "));
-        bar
-    });
-    let say = |line: String| match &bar {
-        Some(bar) => bar.println(line),
-        None => eprintln!("{line}"),
-    };
-    let progress = |event: TrainProgress| match event {
-        TrainProgress::Features { docs, features } => say(format!("featurised {docs} texts: {features} features")),
-        TrainProgress::HeadStarted { head, index, heads, classes } => {
-            if let Some(bar) = &bar {
-                bar.set_length(classes as u64);
-                bar.set_position(0);
-                bar.set_message(format!("head {}/{heads} {head}", index + 1));
-            } else {
-                say(format!("training head {}/{heads} {head:?}: {classes} classes", index + 1));
-            }
-        }
-        TrainProgress::ClassDone { done, .. } => {
-            if let Some(bar) = &bar {
-                bar.set_position(done as u64);
-            }
-        }
-        TrainProgress::HeadFinished { .. } => {}
-    };
     let started = Instant::now();
-    let model = match &old {
-        Some(old) => {
-            say(format!("warm start from model {}", old.version()));
-            Model::fit_warm_with_progress(&data.texts, &data.heads, &config, old, &progress)
-        }
-        None => Model::fit_with_progress(&data.texts, &data.heads, &config, &progress),
-    }
-    .map_err(|e| e.to_string())?;
-    if let Some(bar) = &bar {
-        bar.finish_and_clear();
-    }
+    let options = FitOptions { train: config.clone(), tune };
+    let model = super::train_progress::fit(&data.texts, &data.heads, &options, old.as_ref())?;
     let total = started.elapsed().as_secs_f64();
     model.save(&args.out).map_err(|e| e.to_string())?;
     let size = std::fs::metadata(&args.out).map(|m| m.len()).unwrap_or(0);
 
     outln!("model {} ({}, seed {}, {} features)", model.version(), config.algorithm, config.seed, model.metadata().n_features);
+    if let Some(t) = &model.metadata().tuning {
+        outln!("tuned by {}-fold cross-validation ({}): chosen {} ({})", t.folds, t.metric, t.chosen, t.chosen_overrides);
+    }
     outln!("{:<16} {:>7} {:>8} {:>8} {:>10} {:>8} {:>6} {:>7}", "head", "rows", "classes", "skipped", "train acc", "fit s", "temp", "passes");
     for h in &model.metadata().heads {
         outln!(
@@ -227,6 +213,18 @@ mod tests {
         assert!(message.starts_with("warm start: numbers is keep_with_shape but the old model was trained with keep"), "{message}");
         let message = train(&base(&new, &["--warm-start", dir.path().join("none.tkm").to_str().unwrap()])).unwrap_err();
         assert!(message.contains("none.tkm"), "{message}");
+    }
+
+    #[test]
+    fn tune_flags_reach_the_tune_config_and_need_tune() {
+        assert_eq!(args(&[]).tune_config(), None);
+        assert_eq!(args(&["--tune"]).tune_config(), Some(TuneConfig::default()));
+        let tune = args(&["--tune", "--budget-s", "0", "--folds", "5", "--tune-metric", "macro_f1"]).tune_config().unwrap();
+        assert_eq!((tune.budget_s, tune.folds, tune.tune_metric), (0.0, 5, TuneMetric::MacroF1));
+        let base = ["triagekit", "--data", "d.csv", "--text", "t", "--label", "l", "--out", "m.tkm", "--budget-s", "5"];
+        assert!(Cli::try_parse_from(base).is_err(), "--budget-s without --tune is refused");
+        let message = train(&args(&["--tune", "--folds", "1"])).unwrap_err();
+        assert!(message.starts_with("invalid training option folds: "), "{message}");
     }
 
     #[test]

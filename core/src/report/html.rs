@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use triagekit_model::HeadReport;
+use triagekit_model::{HeadReport, TuningSummary};
 
 use super::svg::{class_bars, curve_chart, esc, heatmap, histogram_chart, rule_bars};
 use super::{HeadAnalysis, Report};
@@ -65,6 +65,9 @@ pub(crate) fn render(report: &Report) -> String {
     if report.rules.is_some() {
         s.push_str(r##"<a href="#rules">rules</a>"##);
     }
+    if report.tuning.is_some() {
+        s.push_str(r##"<a href="#tuning">tuning</a>"##);
+    }
     s.push_str(r##"<a href="#label-next">label next</a></nav><main>"##);
     for (name, head) in &report.eval.heads {
         if let Some(analysis) = report.heads.get(name) {
@@ -73,6 +76,9 @@ pub(crate) fn render(report: &Report) -> String {
     }
     if let Some(rules) = &report.rules {
         rules_section(&mut s, report, rules);
+    }
+    if let Some(tuning) = &report.tuning {
+        tuning_section(&mut s, tuning);
     }
     label_next_section(&mut s, report);
     let data = serde_json::to_string(report).unwrap_or_else(|_| "null".into());
@@ -83,6 +89,25 @@ pub(crate) fn render(report: &Report) -> String {
         r#"</main><script type="application/json" id="report-data">{data}</script><script>{READY_CHECK}</script></body></html>"#
     );
     s
+}
+
+/// The CV table the model's settings were chosen by (`train --tune`).
+fn tuning_section(s: &mut String, t: &TuningSummary) {
+    let _ = write!(
+        s,
+        r#"<section id="tuning"><h2>Tuning</h2><p class="note">Settings chosen by {}-fold stratified cross-validation on the training data (mean {}, seed {}, budget {} s): <b>{}</b>. Candidates skipped for time were not evaluated.</p><table><tr><th>candidate</th><th>mean</th><th>std</th><th>status</th></tr>"#,
+        t.folds,
+        esc(&t.metric),
+        t.seed,
+        t.budget_s,
+        esc(&t.chosen)
+    );
+    for c in &t.candidates {
+        let (mean, std) = if c.skipped { ("—".to_string(), "—".to_string()) } else { (format!("{:.4}", c.mean), format!("{:.4}", c.std)) };
+        let status = if c.skipped { "skipped (time)" } else if c.label == t.chosen { "chosen" } else { "" };
+        let _ = write!(s, r#"<tr><td>{}</td><td class="num">{mean}</td><td class="num">{std}</td><td>{status}</td></tr>"#, esc(&c.label));
+    }
+    s.push_str("</table></section>");
 }
 
 fn card(s: &mut String, value: &str, label: &str) {

@@ -20,7 +20,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
-use triagekit_model::EvalReport;
+use triagekit_model::{EvalReport, TuningSummary};
 
 use crate::error::{Result, TriageError};
 
@@ -53,6 +53,8 @@ pub struct ReportInput<'a> {
     /// The caller's name for each row of `texts` (e.g. a DataFrame's index); `None` lists
     /// rows by 0-based position.
     pub row_ids: Option<&'a [String]>,
+    /// The model's tuning record (`Model::metadata().tuning`), shown as the CV table.
+    pub tuning: Option<TuningSummary>,
 }
 
 impl<'a> ReportInput<'a> {
@@ -66,6 +68,7 @@ impl<'a> ReportInput<'a> {
             label_next: DEFAULT_LABEL_NEXT,
             title: "triagekit evaluation".into(),
             row_ids: None,
+            tuning: None,
         }
     }
 }
@@ -112,6 +115,8 @@ pub struct Report {
     pub label_next: Vec<LabelRow>,
     /// Rule coverage and decision quality, when rules were run.
     pub rules: Option<RuleReport>,
+    /// How the model's settings were tuned, when they were.
+    pub tuning: Option<TuningSummary>,
 }
 
 /// Files written by [`Report::write`].
@@ -180,6 +185,7 @@ pub fn build_report(input: &ReportInput<'_>) -> Result<Report> {
         suggested,
         label_next,
         rules: input.rules.as_ref().map(analyse_rules),
+        tuning: input.tuning.clone(),
     })
 }
 
