@@ -146,17 +146,28 @@ fn too_few_rows_for_the_folds_is_a_typed_error() {
 }
 
 #[test]
-fn files_from_before_the_tuning_field_load_with_a_stable_version() {
+fn untuned_files_carry_no_tuning_field_and_tuned_ones_keep_it() {
     let data = common::fixture(&["category"]);
-    let model = Model::fit(&data.texts, &data.heads, &common::fixed_config()).unwrap();
-    let mut payload = triagekit_model::format::decode(&model.to_bytes()).unwrap().to_vec();
-    // A fold model's payload ends with the `None` tag of `tuning`; older files end before it.
-    assert_eq!(payload.pop(), Some(0));
-    let older = Model::from_bytes(&triagekit_model::format::encode(&payload)).unwrap();
-    assert_eq!(older.version(), model.version());
-    assert_eq!(older.to_bytes(), model.to_bytes());
-    payload.extend_from_slice(b"junk");
-    assert!(Model::from_bytes(&triagekit_model::format::encode(&payload)).is_err());
+    let plain = Model::fit(&data.texts, &data.heads, &common::fixed_config()).unwrap();
+    let has_tuning = |m: &Model| {
+        let bytes = m.to_bytes();
+        let payload = triagekit_model::format::decode(&bytes).unwrap();
+        payload.windows(8).any(|w| w == b"\"tuning\"")
+    };
+    // Files written before the field (and untuned ones now) are the same bytes.
+    assert!(!has_tuning(&plain));
+    let tune = TuneConfig { budget_s: 0.0, ..TuneConfig::default() };
+    let tuned = Model::fit_tuned(&data.texts, &data.heads, &common::fixed_config(), &tune, &|_| {}).unwrap();
+    assert!(has_tuning(&tuned));
+    let again = Model::from_bytes(&tuned.to_bytes()).unwrap();
+    // Everything but the wall-clock seconds, which are not stored.
+    let strip = |m: &Model| {
+        let mut t = m.metadata().tuning.clone().unwrap();
+        t.candidates.iter_mut().for_each(|c| c.fit_seconds = 0.0);
+        t
+    };
+    assert_eq!(strip(&again), strip(&tuned));
+    assert_eq!(again.version(), tuned.version());
 }
 
 #[test]
