@@ -209,8 +209,8 @@ mod tests {
         let new = dir.path().join("new.tkm");
         train(&base(&new, &["--warm-start", old.to_str().unwrap()])).unwrap();
         assert_eq!(Model::load(&new).unwrap().pipeline().numbers, NumberMode::Keep);
-        let message = train(&base(&new, &["--warm-start", old.to_str().unwrap(), "--numbers", "keep_with_shape"])).unwrap_err();
-        assert!(message.starts_with("warm start: numbers is keep_with_shape but the old model was trained with keep"), "{message}");
+        let message = train(&base(&new, &["--warm-start", old.to_str().unwrap(), "--numbers", "fold"])).unwrap_err();
+        assert!(message.starts_with("warm start: numbers is fold but the old model was trained with keep"), "{message}");
         let message = train(&base(&new, &["--warm-start", dir.path().join("none.tkm").to_str().unwrap()])).unwrap_err();
         assert!(message.contains("none.tkm"), "{message}");
     }
