@@ -62,7 +62,7 @@ pub struct ModelMetadata {
     #[serde(default, skip_serializing_if = "is_zero")]
     pub pruned_features: u64,
     /// How `--tune` chose the settings (`None` for an untuned fit).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub tuning: Option<crate::tune_summary::TuningSummary>,
 }
 

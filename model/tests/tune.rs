@@ -146,15 +146,14 @@ fn too_few_rows_for_the_folds_is_a_typed_error() {
 }
 
 #[test]
-fn untuned_files_carry_no_tuning_field_and_tuned_ones_keep_it() {
+fn untuned_files_carry_no_tuning_table_and_tuned_ones_keep_it() {
     let data = common::fixture(&["category"]);
     let plain = Model::fit(&data.texts, &data.heads, &common::fixed_config()).unwrap();
     let has_tuning = |m: &Model| {
         let bytes = m.to_bytes();
         let payload = triagekit_model::format::decode(&bytes).unwrap();
-        payload.windows(8).any(|w| w == b"\"tuning\"")
+        payload.windows(10).any(|w| w == b"\"tuning\":{")
     };
-    // Files written before the field (and untuned ones now) are the same bytes.
     assert!(!has_tuning(&plain));
     let tune = TuneConfig { budget_s: 0.0, ..TuneConfig::default() };
     let tuned = Model::fit_tuned(&data.texts, &data.heads, &common::fixed_config(), &tune, &|_| {}).unwrap();
@@ -180,4 +179,15 @@ fn the_table_marks_the_choice_and_the_skipped_rows() {
     assert!(table.contains("| *default | "), "{table}");
     assert!(table.contains("| c=1.0 | — | — | — | skipped (time) |"), "{table}");
     assert!(table.contains("1 evaluated"), "{table}");
+}
+
+/// Found by the harness: a tuned model's file did not load ("not canonically encoded")
+/// because a CV score printed into the JSON metadata came back one ulp off.
+#[test]
+fn a_tuned_model_file_loads() {
+    let data = common::fixture(&["category"]);
+    let tune = TuneConfig { budget_s: 1e6, ..TuneConfig::default() };
+    let tuned = Model::fit_tuned(&data.texts, &data.heads, &common::fixed_config(), &tune, &|_| {}).unwrap();
+    let again = Model::from_bytes(&tuned.to_bytes()).expect("a tuned model loads");
+    assert_eq!(again.to_bytes(), tuned.to_bytes());
 }
