@@ -33,17 +33,39 @@ pub(crate) fn round_bf16(v: f32) -> f32 {
     from_bf16(to_bf16(v))
 }
 
-/// The pipeline as stored in version 2.
+/// The pipeline as stored in version 2: version 1's fields, then two more (postcard lays a
+/// nested struct out as its fields, so this is one flat record).
 #[derive(Serialize, Deserialize)]
 struct StoredPipeline {
-    max_text_chars: u64,
-    hash_bits: u32,
-    word_ngram_max: u32,
-    char_ngram_min: u32,
-    char_ngram_max: u32,
-    fold_numbers: bool,
+    base: PipelineV1,
     numbers: u8,
     char_weight: f32,
+}
+
+impl PipelineV1 {
+    fn of(p: &PipelineConfig) -> Self {
+        PipelineV1 {
+            max_text_chars: p.max_text_chars,
+            hash_bits: p.hash_bits,
+            word_ngram_max: p.word_ngram_max,
+            char_ngram_min: p.char_ngram_min,
+            char_ngram_max: p.char_ngram_max,
+            fold_numbers: p.fold_numbers,
+        }
+    }
+
+    fn with(self, numbers: NumberMode, char_weight: f32) -> PipelineConfig {
+        PipelineConfig {
+            max_text_chars: self.max_text_chars,
+            hash_bits: self.hash_bits,
+            word_ngram_max: self.word_ngram_max,
+            char_ngram_min: self.char_ngram_min,
+            char_ngram_max: self.char_ngram_max,
+            fold_numbers: self.fold_numbers,
+            numbers,
+            char_weight,
+        }
+    }
 }
 
 /// One head as stored in version 2: `q` holds exactly `classes.len()` bytes per feature.
@@ -97,16 +119,7 @@ pub(crate) fn stored_metadata(metadata: &ModelMetadata) -> ModelMetadata {
 /// Version 2 bytes of `payload` (whose idf and scales should already be bf16 values).
 pub(crate) fn encode_v2(payload: &Payload) -> Result<Vec<u8>, ModelError> {
     let p = &payload.pipeline;
-    let pipeline = StoredPipeline {
-        max_text_chars: p.max_text_chars,
-        hash_bits: p.hash_bits,
-        word_ngram_max: p.word_ngram_max,
-        char_ngram_min: p.char_ngram_min,
-        char_ngram_max: p.char_ngram_max,
-        fold_numbers: p.fold_numbers,
-        numbers: p.numbers.code(),
-        char_weight: p.char_weight,
-    };
+    let pipeline = StoredPipeline { base: PipelineV1::of(p), numbers: p.numbers.code(), char_weight: p.char_weight };
     let mut prev = 0u32;
     let key_gaps = payload
         .keys
@@ -147,16 +160,7 @@ pub(crate) fn decode_v2(bytes: &[u8]) -> Result<Payload, ModelError> {
     }
     let sp = stored.pipeline;
     let numbers = NumberMode::from_code(sp.numbers).ok_or_else(|| corrupt(format!("unknown number mode {}", sp.numbers)))?;
-    let pipeline = PipelineConfig {
-        max_text_chars: sp.max_text_chars,
-        hash_bits: sp.hash_bits,
-        word_ngram_max: sp.word_ngram_max,
-        char_ngram_min: sp.char_ngram_min,
-        char_ngram_max: sp.char_ngram_max,
-        fold_numbers: sp.fold_numbers,
-        numbers,
-        char_weight: sp.char_weight,
-    };
+    let pipeline = sp.base.with(numbers, sp.char_weight);
     let mut keys = Vec::with_capacity(stored.key_gaps.len());
     let mut at = 0u32;
     for (i, gap) in stored.key_gaps.into_iter().enumerate() {
@@ -245,17 +249,8 @@ pub(crate) fn decode_v1(bytes: &[u8]) -> Result<Payload, ModelError> {
     if canonical != bytes {
         return Err(corrupt("payload is not canonically encoded"));
     }
-    let (p, m) = (stored.pipeline, stored.metadata);
-    let pipeline = PipelineConfig {
-        max_text_chars: p.max_text_chars,
-        hash_bits: p.hash_bits,
-        word_ngram_max: p.word_ngram_max,
-        char_ngram_min: p.char_ngram_min,
-        char_ngram_max: p.char_ngram_max,
-        fold_numbers: p.fold_numbers,
-        numbers,
-        char_weight: 1.0,
-    };
+    let m = stored.metadata;
+    let pipeline = stored.pipeline.with(numbers, 1.0);
     let metadata = ModelMetadata {
         format_version: m.format_version,
         algorithm: m.algorithm,
